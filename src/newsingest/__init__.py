@@ -1,0 +1,45 @@
+"""newsingest: scraped news drops in, clean language-tagged JSONL out."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .clean import clean_text
+from .config import IngestConfig
+from .decode import decode_bytes
+from .errors import InputNotFoundError, NewsIngestError, RulesError
+from .explain import Explanation, explain_paths
+from .export import JsonlWriter, Summary, to_json
+from .langid import detect_language
+from .models import Article, CleanResult, LineDecision, Reject, RejectReason, Source
+from .pipeline import parse_paths, parse_text, process_source
+from .reader import read_sources
+
+try:
+    __version__ = version("newsingest")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Article",
+    "CleanResult",
+    "Explanation",
+    "IngestConfig",
+    "InputNotFoundError",
+    "JsonlWriter",
+    "LineDecision",
+    "NewsIngestError",
+    "Reject",
+    "RejectReason",
+    "RulesError",
+    "Source",
+    "Summary",
+    "__version__",
+    "clean_text",
+    "decode_bytes",
+    "detect_language",
+    "explain_paths",
+    "parse_paths",
+    "parse_text",
+    "process_source",
+    "read_sources",
+    "to_json",
+]

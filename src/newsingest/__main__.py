@@ -1,0 +1,5 @@
+"""python -m newsingest."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,105 @@
+"""Dates in page lines: English and Hindi month names, numeric forms, Devanagari digits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .rules import RuleSet
+
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|बजे)?(?:\s*\(?(?:ist|gmt|utc|"
+    r"bst|cet|cest|edt|est|cdt|cst|pdt|pst|et|pt|[+-]\d{2}:?\d{2})\)?)?",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(r"[|•·,:;/()\[\]–—-]+|\b(?:on|at|date|time|am|pm|ist|gmt|utc|et)\b", re.I)
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A calendar date found in a line."""
+
+    date: dt.date
+    start: int
+    end: int
+    ambiguous: bool  # numeric D/M vs M/D that cannot be told apart
+
+
+class DateFinder:
+    """Compiled date patterns built from the rule files' month and weekday words."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.months = ruleset.months
+        names = "|".join(re.escape(m) for m in sorted(self.months, key=len, reverse=True))
+        days = "|".join(re.escape(d) for d in sorted(ruleset.weekdays, key=len, reverse=True))
+        weekday = rf"(?:(?:{days})\.?,?\s+)?"
+        self.month_first = re.compile(
+            rf"{weekday}(?P<mon>{names})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+            rf"(?P<year>\d{{4}})\b",
+            re.IGNORECASE,
+        )
+        self.day_first = re.compile(
+            rf"{weekday}\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{names})\.?,?\s+"
+            rf"(?P<year>\d{{4}})\b",
+            re.IGNORECASE,
+        )
+        self.iso = re.compile(r"\b(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})\b")
+        self.numeric = re.compile(r"\b(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<year>\d{4})\b")
+        self.weekday_words = ruleset.weekdays
+        cues = sorted((*ruleset.publish_cues, *ruleset.update_cues), key=len, reverse=True)
+        self.cue_words = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
+        self.publish_cue = re.compile(
+            "|".join(re.escape(c) for c in ruleset.publish_cues), re.IGNORECASE
+        )
+        self.update_cue = re.compile(
+            "|".join(re.escape(c) for c in ruleset.update_cues), re.IGNORECASE
+        )
+
+    def find(self, line: str) -> DateHit | None:
+        """The first valid date in the line, if any."""
+        text = line.translate(_DEVANAGARI_DIGITS)
+        for rx in (self.month_first, self.day_first):
+            for m in rx.finditer(text):
+                d = _make(int(m["year"]), self.months[m["mon"].lower()], int(m["day"]))
+                if d is not None:
+                    return DateHit(d, m.start(), m.end(), False)
+        for m in self.iso.finditer(text):
+            d = _make(int(m["year"]), int(m["mon"]), int(m["day"]))
+            if d is not None:
+                return DateHit(d, m.start(), m.end(), False)
+        for m in self.numeric.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            # Day-first unless impossible; a pair that fits both ways is marked ambiguous.
+            d = _make(int(m["year"]), b, a) or _make(int(m["year"]), a, b)
+            if d is not None:
+                return DateHit(d, m.start(), m.end(), a <= 12 and b <= 12 and a != b)
+        return None
+
+    def extra_words(self, line: str, hit: DateHit) -> int:
+        """Words left in a line once the date, times, cue words and separators are removed."""
+        rest = line.translate(_DEVANAGARI_DIGITS)
+        rest = rest[: hit.start] + " " + rest[hit.end :]
+        rest = _TIME.sub(" ", rest)
+        rest = self.cue_words.sub(" ", rest)
+        rest = _FILLER.sub(" ", rest)
+        return sum(1 for w in rest.split() if w.lower().strip(".") not in self.weekday_words)
+
+    def cue(self, line: str) -> str | None:
+        """'published' or 'updated' when the line says which date it carries."""
+        if self.publish_cue.search(line):
+            return "published"
+        if self.update_cue.search(line):
+            return "updated"
+        return None
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

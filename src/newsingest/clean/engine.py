@@ -1,0 +1,328 @@
+"""Cleaner engine: one decision per line (rule or score), then title, date and the body text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+from ..models import CleanResult, LineDecision
+from ..normalize import normalize_line
+from .dates import DateFinder, DateHit
+from .rules import CompiledRules, compiled_rules
+
+_SENTENCE_END = re.compile(r"[.!?।॥…:;][\"'”’»)\]]*$")
+_TOKEN_EDGE = "\"'“”‘’«»()[]{}.,;:!?।॥…-–—*#"
+_WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_KEY_JUNK = re.compile(r"[\W_]+")
+_TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+
+GOOD, NEAR, SHORT, DROP = "good", "near", "short", "drop"
+
+
+@dataclass
+class Line:
+    """A non-blank input line and everything the engine learns about it."""
+
+    no: int
+    text: str
+    para: int
+    words: int
+    stop: int
+    cls: str = SHORT
+    rule: str | None = None
+    ends_article: bool = False
+    date: DateHit | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def dropped(self) -> bool:
+        return self.cls == DROP
+
+
+def _key(text: str) -> str:
+    return _KEY_JUNK.sub(" ", text.casefold()).strip()
+
+
+def _title_case(text: str) -> bool:
+    """Most words capitalized, as English headlines are."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return bool(words) and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
+
+
+def _units(text: str, words: int) -> int:
+    """Word count, with CJK/Korean characters counted two to a word (no spaces there)."""
+    wide = len(_WIDE_SCRIPTS.findall(text))
+    return max(words, wide // 2)
+
+
+class Cleaner:
+    """Applies a compiled rule set to documents. Stateless between documents."""
+
+    def __init__(self, rules: CompiledRules) -> None:
+        self.rules = rules
+        self.t = rules.t
+        self.dates = DateFinder(rules.ruleset)
+        self.ends_article = {r.id for r in rules.ruleset.rules if r.ends_article}
+        # A headline can look like a one-line menu label; these rules do not rule it out.
+        self.title_rules = {r.id for r in rules.ruleset.rules if r.group == "navigation"}
+
+    # -- per-line features ---------------------------------------------------------------
+    def _lines(self, text: str) -> list[Line]:
+        out: list[Line] = []
+        para = 0
+        blank = True
+        for no, raw in enumerate(text.split("\n"), 1):
+            s = normalize_line(raw)
+            if not s:
+                para += 0 if blank else 1
+                blank = True
+                continue
+            blank = False
+            toks = s.split()
+            stop = sum(1 for w in toks if w.strip(_TOKEN_EDGE).lower() in self.rules.stopwords)
+            out.append(Line(no=no, text=s, para=para, words=_units(s, len(toks)), stop=stop))
+        return out
+
+    def _classify(self, lines: list[Line]) -> None:
+        t = self.t
+        total_words = sum(ln.words for ln in lines) or 1
+        # Pages in a language without a stopword list fall back to length and punctuation.
+        use_stop = sum(ln.stop for ln in lines) / total_words >= 0.05
+        for ln in lines:
+            rule = self.rules.match_line(ln.text, ln.words)
+            if rule is not None:
+                ln.cls, ln.rule, ln.ends_article = DROP, rule.id, rule.id in self.ends_article
+                continue
+            hit = self.dates.find(ln.text)
+            if hit is not None:
+                ln.date = hit
+                extra = self.dates.extra_words(ln.text, hit)
+                if ln.words <= 16 and extra <= t.date_line_max_extra_words:
+                    ln.cls, ln.rule = DROP, "date_line"
+                    continue
+            ratio = ln.stop / ln.words if ln.words else 0.0
+            sentence = bool(_SENTENCE_END.search(ln.text))
+            if use_stop:
+                if ln.words >= t.good_words and ratio >= t.good_stop_ratio:
+                    ln.cls = GOOD
+                elif ratio >= t.near_stop_ratio and (
+                    ln.words >= t.good_words or (ln.words >= t.near_words and sentence)
+                ):
+                    ln.cls = NEAR
+                else:
+                    ln.cls = SHORT
+            elif ln.words >= t.good_words and sentence:
+                ln.cls = GOOD
+            elif (ln.words >= t.near_words and sentence) or ln.words >= t.good_words:
+                ln.cls = NEAR
+            else:
+                ln.cls = SHORT
+
+    # -- title -----------------------------------------------------------------------------
+    def _find_title(self, lines: list[Line], body_start: int) -> int | None:
+        """The headline: a short line near the top, best if the page repeats it elsewhere."""
+        t = self.t
+        keys = [_key(ln.text) for ln in lines]
+        counts: dict[str, int] = {}
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
+        tails = [
+            tr[-30:]
+            for ln in lines
+            if _TRUNCATED.search(ln.text)
+            if len(tr := _key(_TRUNCATED.sub("", ln.text))) >= 12
+        ]
+        best: tuple[float, int] | None = None
+        limit = min(body_start + 3, t.header_scan_lines, len(lines))
+        for i in range(limit):
+            ln = lines[i]
+            if not t.title_min_words <= ln.words <= t.title_max_words or ln.date is not None:
+                continue
+            if ln.cls == DROP and ln.rule not in self.title_rules:
+                continue
+            if ln.text.endswith((".", "।", ":")) or _TRUNCATED.search(ln.text):
+                continue
+            k = keys[i]
+            evidence = 0.0
+            if counts[k] > 1:
+                evidence += 3
+            if any(k in other and k != other for other in keys):
+                evidence += 2
+            if any(tail in k for tail in tails):
+                evidence += 2
+            if not evidence and (i >= body_start or (ln.cls == GOOD and not _title_case(ln.text))):
+                continue  # a subheading or a lead paragraph without a full stop
+            # Nearer the body wins ties: site names and taglines sit above the headline.
+            score = 1 + evidence + 0.01 * i / max(limit, 1)
+            if best is None or score > best[0]:
+                best = (score, i)
+        return best[1] if best is not None else None
+
+    # -- body region -------------------------------------------------------------------------
+    def _region(self, lines: list[Line]) -> tuple[int, int] | None:
+        """First and last line index of the main body: the run of prose with most text."""
+        body = [i for i, ln in enumerate(lines) if ln.cls == GOOD]
+        if not body:
+            body = [i for i, ln in enumerate(lines) if ln.cls == NEAR]
+        if not body:
+            return None
+        clusters: list[list[int]] = [[body[0]]]
+        for prev, cur in pairwise(body):
+            between = lines[prev + 1 : cur]
+            gap = sum(1 for ln in between if ln.cls in (DROP, SHORT))
+            boundary = any(ln.ends_article for ln in between)
+            if gap <= self.t.region_gap and not boundary:
+                clusters[-1].append(cur)
+            else:
+                clusters.append([cur])
+
+        def weight(c: list[int]) -> int:
+            return sum(len(lines[i].text) for i in c)
+
+        main = max(clusters, key=weight)
+        return main[0], main[-1]
+
+    # -- published date ------------------------------------------------------------------------
+    def _published(
+        self, lines: list[Line], title: int | None, start: int
+    ) -> tuple[str | None, int | None]:
+        best: tuple[int, int] | None = None
+        for i, ln in enumerate(lines):
+            if ln.date is None or ln.date.ambiguous or ln.words > 20:
+                continue
+            if ln.cls == DROP and ln.rule not in ("date_line", "byline", "hi_byline"):
+                continue
+            cue = self.dates.cue(ln.text)
+            if cue == "published":
+                score = 10
+            elif cue == "updated":
+                score = 6
+            elif title is not None and title < i <= max(start, title + 6):
+                score = 8 - (i - title)
+            elif title is None and i < start and i > 0:
+                score = 3
+            else:
+                continue
+            if best is None or score > best[0]:
+                best = (score, i)
+        if best is None:
+            return None, None
+        hit = lines[best[1]].date
+        assert hit is not None
+        return hit.date.isoformat(), best[1]
+
+    # -- the whole document ----------------------------------------------------------------------
+    def clean(self, text: str) -> CleanResult:
+        lines = self._lines(text)
+        self._classify(lines)
+        first = self._region(lines)
+        title = self._find_title(lines, first[0] if first else len(lines))
+        if title is not None:
+            self._drop_title_copies(lines, title, first[0] if first else len(lines))
+        region = self._region(lines)
+        start, end = region if region else (len(lines), -1)
+        published, pub_line = self._published(lines, title, start)
+        keep_reason: dict[int, str] = {}
+        for i, ln in enumerate(lines):
+            if ln.cls == DROP:
+                continue
+            if i < start:
+                ln.cls, ln.rule = DROP, "before_body"
+            elif i > end:
+                ln.cls, ln.rule = DROP, "after_body"
+            elif ln.cls in (GOOD, NEAR):
+                keep_reason[i] = "body" if ln.cls == GOOD else "near_body"
+            else:
+                reason = self._short_in_region(lines, i)
+                if reason is None:
+                    ln.cls, ln.rule = DROP, "short_line"
+                else:
+                    keep_reason[i] = reason
+        return self._result(lines, keep_reason, title, published, pub_line)
+
+    def _drop_title_copies(self, lines: list[Line], title: int, body_start: int) -> None:
+        """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
+        title_key = _key(lines[title].text)
+        for i, ln in enumerate(lines):
+            k = _key(ln.text)
+            if k == title_key:
+                ln.cls, ln.rule = DROP, "title"
+            elif ln.cls != DROP and i < max(body_start, title + 1) and title_key in k:
+                ln.cls, ln.rule = DROP, "title_variant"
+
+    def _short_in_region(self, lines: list[Line], i: int) -> str | None:
+        """Keep a short line inside the body when it reads as a subheading or a short sentence."""
+        nxt = next((ln for ln in lines[i + 1 :] if ln.cls != DROP), None)
+        prev = next((ln for ln in reversed(lines[:i]) if ln.cls != DROP), None)
+        ln = lines[i]
+        run = 0
+        for other in lines[i:]:
+            if other.cls not in (SHORT,) or other.words > self.t.short_words:
+                break
+            run += 1
+        if run >= self.t.menu_run:
+            return None
+        if nxt is not None and nxt.cls == GOOD and ln.words > 1:
+            return "subheading"
+        if (
+            prev is not None
+            and nxt is not None
+            and prev.cls != SHORT
+            and nxt.cls != SHORT
+            and (_SENTENCE_END.search(ln.text))
+        ):
+            return "short_sentence"
+        return None
+
+    def _result(
+        self,
+        lines: list[Line],
+        keep_reason: dict[int, str],
+        title: int | None,
+        published: str | None,
+        pub_line: int | None,
+    ) -> CleanResult:
+        decisions: list[LineDecision] = []
+        paragraphs: list[list[str]] = []
+        last_para: int | None = None
+        last_kept: int | None = None
+        one_per_line = len({ln.para for ln in lines}) <= 1
+        for i, ln in enumerate(lines):
+            if i not in keep_reason:
+                decisions.append(
+                    LineDecision(line=ln.no, text=ln.text, keep=False, rule=ln.rule or "dropped")
+                )
+                continue
+            body, trimmed = self.rules.trim(ln.text)
+            reason = keep_reason[i] if not trimmed else f"{keep_reason[i]}+{'+'.join(trimmed)}"
+            decisions.append(LineDecision(line=ln.no, text=ln.text, keep=True, rule=reason))
+            joined = not one_per_line and ln.para == last_para and last_kept == i - 1
+            if joined:
+                paragraphs[-1].append(body)
+            else:
+                paragraphs.append([body])
+            last_para, last_kept = ln.para, i
+        text = "\n\n".join("\n".join(p) for p in paragraphs)
+        return CleanResult(
+            text=text,
+            title=lines[title].text if title is not None else None,
+            title_line=lines[title].no if title is not None else None,
+            published=published,
+            published_line=lines[pub_line].no if pub_line is not None else None,
+            decisions=tuple(decisions),
+        )
+
+
+@lru_cache(maxsize=8)
+def get_cleaner(rules_file: Path | None = None) -> Cleaner:
+    """A cleaner for the packaged rules (plus a rules file), built once per process."""
+    return Cleaner(compiled_rules(rules_file))
+
+
+def clean_text(text: str, rules_file: Path | None = None) -> CleanResult:
+    """Clean one article's normalized text."""
+    return get_cleaner(rules_file).clean(text)

@@ -1,0 +1,195 @@
+"""Cleaning rules: load the packaged TOML rule files (plus a user's), validate, compile once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import RulesError
+
+RULE_FILES = ("common.toml", "en.toml", "hi.toml")
+RuleKind = Literal["line", "contains", "trim_start", "trim_end"]
+
+
+class Rule(BaseModel):
+    """A named chrome pattern. `line` must match the whole line; `contains` anywhere in a line
+    of at most max_words words; `trim_*` cuts the match off a line's start or end."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: str
+    kind: RuleKind = "line"
+    pattern: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    max_words: int | None = None
+    ends_article: bool = Field(False, description="article text rarely continues after it")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"bad regex: {e}") from e
+        return v
+
+
+class Thresholds(BaseModel):
+    """Numbers the engine decides with; kept with the rules so a change re-runs the bench."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    good_words: int
+    good_stop_ratio: float
+    near_words: int
+    near_stop_ratio: float
+    short_words: int
+    title_max_words: int
+    title_min_words: int
+    header_scan_lines: int
+    date_line_max_extra_words: int
+    contains_max_words: int
+    region_gap: int
+    menu_run: int
+
+
+class RuleSet(BaseModel):
+    """Everything the cleaner knows, merged from all rule files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rules: tuple[Rule, ...]
+    stopwords: frozenset[str]
+    months: dict[str, int]
+    weekdays: frozenset[str]
+    publish_cues: tuple[str, ...]
+    update_cues: tuple[str, ...]
+    thresholds: Thresholds
+
+
+class CompiledRules:
+    """Regexes compiled once per process; the hot path only touches these."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.t = ruleset.thresholds
+        self.stopwords = ruleset.stopwords
+        by_kind: dict[str, list[tuple[Rule, re.Pattern[str]]]] = {}
+        for r in ruleset.rules:
+            flags = re.IGNORECASE
+            by_kind.setdefault(r.kind, []).append((r, re.compile(r.pattern, flags)))
+        self.line = by_kind.get("line", [])
+        self.contains = by_kind.get("contains", [])
+        self.trim_start = by_kind.get("trim_start", [])
+        self.trim_end = by_kind.get("trim_end", [])
+
+    def match_line(self, text: str, words: int) -> Rule | None:
+        """The first line or contains rule that drops this whole line, if any."""
+        for rule, rx in self.line:
+            if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+                return rule
+        limit = self.t.contains_max_words
+        for rule, rx in self.contains:
+            if words <= (rule.max_words or limit) and rx.search(text):
+                return rule
+        return None
+
+    def trim(self, text: str) -> tuple[str, list[str]]:
+        """Cut chrome glued to a body line's ends; returns the rest and the rule ids used."""
+        used: list[str] = []
+        for rule, rx in self.trim_start:
+            m = rx.match(text)
+            if m and m.end() < len(text):
+                text = text[m.end() :].lstrip()
+                used.append(rule.id)
+        for rule, rx in self.trim_end:
+            m = rx.search(text)
+            if m and m.start() > 0 and m.end() == len(text):
+                text = text[: m.start()].rstrip()
+                used.append(rule.id)
+        return text, used
+
+
+def _load_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise RulesError(f"{origin}: not valid TOML: {e}") from e
+
+
+def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    patterns: dict[str, str] = {}
+    stop: set[str] = set()
+    months: dict[str, int] = {}
+    weekdays: set[str] = set()
+    publish: list[str] = []
+    update: list[str] = []
+    thresholds: dict[str, Any] = {}
+    for origin, doc in docs:
+        for raw in doc.get("rules", []):
+            try:
+                rule = Rule(**raw)
+            except ValidationError as e:
+                raise RulesError(f"{origin}: rule {raw.get('id', '?')!r}: {e}") from e
+            if rule.id in seen and seen[rule.id] == origin:
+                raise RulesError(f"{origin}: duplicate rule id {rule.id!r}")
+            if rule.pattern in patterns and patterns[rule.pattern] != rule.id:
+                raise RulesError(
+                    f"{origin}: rule {rule.id!r} repeats the pattern of {patterns[rule.pattern]!r}"
+                )
+            # A later file may override a rule by id (how --rules replaces a default).
+            rules = [r for r in rules if r.id != rule.id] + [rule]
+            seen[rule.id], patterns[rule.pattern] = origin, rule.id
+        words = doc.get("words", {})
+        stop.update(w.lower() for w in words.get("stopwords", []))
+        weekdays.update(w.lower() for w in words.get("weekdays", []))
+        publish.extend(words.get("publish_cues", []))
+        update.extend(words.get("update_cues", []))
+        for name, num in doc.get("months", {}).items():
+            months[name.lower()] = int(num)
+        thresholds.update(doc.get("thresholds", {}))
+    for name, group in (("stopwords", stop), ("months", months), ("weekdays", weekdays)):
+        if not group:
+            raise RulesError(f"rule files define no {name}")
+    try:
+        t = Thresholds(**thresholds)
+    except ValidationError as e:
+        raise RulesError(f"thresholds: {e}") from e
+    return RuleSet(
+        rules=tuple(rules),
+        stopwords=frozenset(stop),
+        months=months,
+        weekdays=frozenset(weekdays),
+        publish_cues=tuple(publish),
+        update_cues=tuple(update),
+        thresholds=t,
+    )
+
+
+def load_ruleset(extra: Path | None = None) -> RuleSet:
+    """The packaged rules, with a user's rule file layered on top when given."""
+    pkg = resources.files("newsingest") / "data" / "rules"
+    docs = [(name, _load_toml(pkg.joinpath(name).read_text("utf-8"), name)) for name in RULE_FILES]
+    if extra is not None:
+        try:
+            docs.append((str(extra), _load_toml(extra.read_text("utf-8"), str(extra))))
+        except OSError as e:
+            raise RulesError(f"{extra}: cannot read rules file: {e.strerror or e}") from e
+    return _merge(docs)
+
+
+@lru_cache(maxsize=8)
+def compiled_rules(extra: Path | None = None) -> CompiledRules:
+    """Compiled rules, cached per process (workers compile once, not per article)."""
+    return CompiledRules(load_ruleset(extra))

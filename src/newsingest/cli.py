@@ -1,0 +1,220 @@
+"""Command line: a thin click layer over the library. Records to stdout, the rest to stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .config import DEFAULT_DELIMITER, IngestConfig
+from .errors import InputNotFoundError, NewsIngestError, RulesError
+from .explain import Explanation, explain_paths, render
+from .export import JsonlWriter, Summary, to_json, write_items
+from .models import REJECT_REASON_HELP, Article, Reject
+from .pipeline import parse_paths
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+
+
+def input_options(f: F) -> F:
+    """Options shared by every command that reads a drop."""
+    for option in reversed(
+        [
+            click.option(
+                "--glob",
+                default="*.txt",
+                show_default=True,
+                help="File pattern when recursing into directories and archives.",
+            ),
+            click.option(
+                "--max-bytes",
+                type=click.IntRange(min=1),
+                default=10_000_000,
+                show_default=True,
+                help="Reject larger files (too_large) without reading.",
+            ),
+            click.option(
+                "--delimiter",
+                default=DEFAULT_DELIMITER,
+                show_default=True,
+                help="Regex a whole line matches to split a bundle of articles.",
+            ),
+            click.option(
+                "--no-split", is_flag=True, help="Never split files into several articles."
+            ),
+            click.option(
+                "--rules",
+                "rules_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Extra cleaning rules (TOML) layered over the defaults.",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def config_from_options(**opts: Any) -> IngestConfig:
+    """The one place where CLI options become an IngestConfig."""
+    langs = opts.get("langs")
+    return IngestConfig(
+        glob=opts["glob"],
+        max_bytes=opts["max_bytes"],
+        delimiter=None if opts.get("no_split") else opts["delimiter"],
+        langs=tuple(sorted({x.strip() for x in langs.split(",") if x.strip()})) if langs else None,
+        min_chars=opts.get("min_chars"),
+        rules_file=opts.get("rules_file"),
+    )
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Map library exceptions to click's: bad input paths or rules are usage errors (exit 2)."""
+    try:
+        yield
+    except (InputNotFoundError, RulesError) as e:
+        raise click.UsageError(f"{e}") from e
+    except NewsIngestError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsingest")
+def cli() -> None:
+    """Turn drops of scraped news articles into a clean, language-tagged JSONL corpus.
+
+    Records go to stdout (or -o); progress, warnings and the summary go to stderr.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="Records file; .gz is gzipped; written atomically; '-' is stdout.",
+)
+@click.option("--rejects", "rejects_path", help="Write rejects (source, reason, detail) as JSONL.")
+@input_options
+@click.option("--langs", help="Comma-separated languages to keep, e.g. en,hi; others are rejects.")
+@click.option(
+    "--min-chars",
+    type=click.IntRange(min=1),
+    help="Reject articles whose clean text is shorter (too_short).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes; output is the same for any value.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No per-reject warnings; keep the summary line.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal).",
+)
+def parse(
+    paths: tuple[str, ...],
+    output: str,
+    rejects_path: str | None,
+    jobs: int,
+    quiet: bool,
+    progress: bool | None,
+    **opts: Any,
+) -> None:
+    """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL records.
+
+    \b
+    Exit codes: 0 every input became a record; 1 some inputs were rejected
+    (the records are still written; stderr says which and why); 2 usage error.
+    """
+    config = config_from_options(**opts)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    summary = Summary()
+    with (
+        library_errors(),
+        JsonlWriter(output) as records,
+        JsonlWriter(rejects_path) if rejects_path else _null() as rejects,
+    ):
+        items = parse_paths(paths, config, jobs=jobs)
+        show = err.is_terminal if progress is None else progress
+        with err.status("parsing…", spinner="dots") if show else _null() as status:
+            for item in items:
+                summary.add(item)
+                write_items(item, records, rejects)
+                if isinstance(item, Reject) and not quiet:
+                    err.print(
+                        f"newsingest: rejected {item.source}: {item.reason.value} ({item.detail})",
+                        markup=False,
+                    )
+                if status is not None and (summary.records + summary.rejects) % 50 == 0:
+                    status.update(f"parsing… {summary.records} records, {summary.rejects} rejects")
+    err.print(f"newsingest: {summary.line()}", markup=False)
+    sys.exit(EXIT_REJECTS if summary.rejects else EXIT_OK)
+
+
+@contextmanager
+def _null() -> Iterator[Any]:
+    yield None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@input_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article instead.")
+@click.option("--width", type=int, default=100, show_default=True, help="Text column width.")
+def explain(paths: tuple[str, ...], as_json: bool, width: int, **opts: Any) -> None:
+    """Show every line of the input(s) with keep/drop and the rule that decided.
+
+    Also shows the title and published-date picks. Blank lines are not listed.
+    """
+    config = config_from_options(**opts)
+    out = Console(highlight=False, width=max(width + 40, 80))
+    with library_errors():
+        results = explain_paths(paths, config)
+    for r in results:
+        if isinstance(r, Explanation) and not as_json:
+            render(r, out, width)
+        else:
+            click.echo(to_json(r))
+    sys.exit(EXIT_REJECTS if any(isinstance(r, Reject) for r in results) else EXIT_OK)
+
+
+@cli.command()
+@click.option("--reject", is_flag=True, help="The reject record's schema instead.")
+def schema(reject: bool) -> None:
+    """Print the JSON Schema of a record (or of a reject)."""
+    model = Reject if reject else Article
+    click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+def reasons() -> None:
+    """List reject reason codes and what each means."""
+    for reason, text in REJECT_REASON_HELP.items():
+        click.echo(f"{reason.value:<24} {text}")
+
+
+def main() -> None:
+    """Console entry point; a closed stdout (| head) ends the run quietly."""
+    try:
+        cli.main(prog_name="newsingest", standalone_mode=True)
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)

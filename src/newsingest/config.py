@@ -1,0 +1,28 @@
+"""Run settings: one frozen object, varied with model_copy(update=...)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_DELIMITER = r"(?:={3,}|\f)"
+
+
+class IngestConfig(BaseModel):
+    """Every knob of a run. Defaults are the documented CLI defaults."""
+
+    model_config = ConfigDict(frozen=True)
+
+    glob: str = Field("*.txt", description="file pattern used when recursing into directories")
+    max_bytes: int = Field(10_000_000, gt=0, description="files or members larger are too_large")
+    delimiter: str | None = Field(
+        DEFAULT_DELIMITER,
+        description="regex a whole line must match to split a bundle file; None disables",
+    )
+    langs: tuple[str, ...] | None = Field(None, description="keep only these languages")
+    min_chars: int | None = Field(None, description="clean text shorter than this is too_short")
+    rules_file: Path | None = Field(None, description="extra cleaning rules layered on defaults")
+    max_members: int = Field(100_000, gt=0, description="archive member count limit")
+    max_total_bytes: int = Field(2_000_000_000, gt=0, description="archive uncompressed limit")
+    max_ratio: float = Field(200.0, gt=1.0, description="archive member compression ratio limit")

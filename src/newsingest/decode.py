@@ -1,0 +1,287 @@
+"""Decode: bytes -> text through a ladder of named steps, or a reject saying why not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import chardet
+
+from .models import RejectReason
+
+SAMPLE_BYTES = 64 * 1024
+# Below this share of bytes that are C0 controls (not tab/newline/CR/FF/ESC) a file is text.
+CONTROL_SHARE_MAX = 0.05
+# Stray NULs that fit no UTF-16/32 pattern are stripped when they are this rare, else binary.
+STRAY_NUL_SHARE_MAX = 0.01
+# In BOM-less UTF-16, this share of NULs (or more) sits at one parity.
+NUL_PARITY_MIN = 0.95
+# UTF-8 with bad bytes is decoded with U+FFFD only when bad bytes are at most this share of
+# the file and valid multi-byte sequences outnumber them tenfold: a truncated or spliced UTF-8
+# file, not a legacy encoding with the odd high byte.
+REPLACE_SHARE_MAX = 0.01
+REPLACE_EVIDENCE_RATIO = 10
+# chardet 7 reports low confidences even when right (0.3-0.4 for clean Cyrillic or GB18030),
+# so the floor is low; below it the file is rejected as undecodable.
+CHARDET_CONFIDENCE_MIN = 0.2
+# Non-UTF-8 text that is at least this share ASCII is Latin script with a few accents or curly
+# quotes. chardet guesses among Latin code pages poorly on such text (cp1252 English comes back
+# as Hungarian cp1250), so it is read as cp1252, the web's de-facto Latin-1 (as WHATWG does),
+# unless chardet is sure of another code page.
+ASCII_MAJORITY = 0.85
+CHARDET_SURE = 0.6
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"%PDF-", "PDF"),
+    (0, b"\x89PNG\r\n\x1a\n", "PNG"),
+    (0, b"\xff\xd8\xff", "JPEG"),
+    (0, b"GIF87a", "GIF"),
+    (0, b"GIF89a", "GIF"),
+    (8, b"WEBP", "WebP"),
+    (0, b"PK\x03\x04", "ZIP"),
+    (0, b"PK\x05\x06", "ZIP"),
+    (0, b"\x1f\x8b", "gzip"),
+    (0, b"BZh", "bzip2"),
+    (0, b"\xfd7zXZ\x00", "xz"),
+    (0, b"7z\xbc\xaf\x27\x1c", "7z"),
+    (0, b"\x7fELF", "ELF"),
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE/MS Office"),
+    (0, b"SQLite format 3\x00", "SQLite"),
+    (0, b"\x00asm", "WebAssembly"),
+    (0, b"OggS", "Ogg"),
+    (0, b"fLaC", "FLAC"),
+    (0, b"ID3", "MP3"),
+    (4, b"ftyp", "MP4/ISO media"),
+    (0, b"II*\x00", "TIFF"),
+    (0, b"MM\x00*", "TIFF"),
+    (0, b"\x00\x00\x01\x00", "ICO"),
+)
+
+# chardet's answers mapped to the codec we decode with: each legacy code page to its superset,
+# so bytes the narrower table lacks still decode. Anything not named here is not trusted.
+CHARDET_CODECS: dict[str, str] = {
+    "ascii": "utf-8",
+    "windows-1252": "cp1252",
+    "iso-8859-1": "cp1252",
+    "iso-8859-15": "iso-8859-15",
+    "iso-8859-2": "cp1250",
+    "windows-1250": "cp1250",
+    "iso-8859-5": "iso-8859-5",
+    "windows-1251": "cp1251",
+    "koi8-r": "koi8-r",
+    "maccyrillic": "mac-cyrillic",
+    "ibm866": "cp866",
+    "iso-8859-7": "cp1253",
+    "windows-1253": "cp1253",
+    "iso-8859-9": "cp1254",
+    "windows-1254": "cp1254",
+    "iso-8859-8": "cp1255",
+    "windows-1255": "cp1255",
+    "windows-1256": "cp1256",
+    "iso-8859-13": "cp1257",
+    "windows-1257": "cp1257",
+    "windows-1258": "cp1258",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "cp932": "cp932",
+    "euc-jp": "euc-jp",
+    "iso-2022-jp": "iso-2022-jp",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "euc-kr": "cp949",
+    "cp949": "cp949",
+    "utf-8": "utf-8",
+}
+
+VALID_UTF8_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+# cp1252's printable characters in 0x80-0x9f, so mojibake made through cp1252 maps back.
+_CP1252_HIGH = {
+    bytes([b]).decode("cp1252"): b
+    for b in range(0x80, 0xA0)
+    if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+# A run of characters that could be UTF-8 bytes misread as cp1252/latin-1: starts with a lead
+# byte character (U+00C2-U+00F4) and continues with continuation-byte characters.
+_CONT = "\u0080-\u00bf" + "".join(c for c, b in _CP1252_HIGH.items() if b <= 0xBF)
+MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4][{_CONT}]+")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text and how it was obtained."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+    repaired: bool = False
+
+
+@dataclass(frozen=True)
+class DecodeFailure:
+    """Why the bytes are not text."""
+
+    reason: RejectReason
+    detail: str
+
+
+def _magic(data: bytes) -> str | None:
+    for offset, sig, name in MAGIC:
+        if data[offset : offset + len(sig)] == sig:
+            return name
+    return None
+
+
+def _nul_pattern(sample: bytes) -> str | None:
+    """Guess BOM-less UTF-16/32 from where the NUL bytes sit."""
+    nuls = [i for i, b in enumerate(sample) if b == 0]
+    if len(nuls) < max(4, len(sample) // 50):
+        return None
+    by4 = [0, 0, 0, 0]
+    for i in nuls:
+        by4[i % 4] += 1
+    n = len(nuls)
+    # UTF-32: three NULs in every four bytes for ASCII, two for BMP text; the pair of high
+    # bytes always zero decides the byte order.
+    if (by4[2] + by4[3]) / n >= 0.6 and min(by4[2], by4[3]) >= 0.45 * len(sample) / 4:
+        return "utf-32-le"
+    if (by4[0] + by4[1]) / n >= 0.6 and min(by4[0], by4[1]) >= 0.45 * len(sample) / 4:
+        return "utf-32-be"
+    odd = (by4[1] + by4[3]) / n
+    if odd >= NUL_PARITY_MIN:
+        return "utf-16-le"
+    if 1 - odd >= NUL_PARITY_MIN:
+        return "utf-16-be"
+    return None
+
+
+def _try(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf8_with_replacement(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few bad bytes (truncated or spliced file): text and bad byte count."""
+    bad = 0
+    pos = 0
+    limit = max(1, int(len(data) * REPLACE_SHARE_MAX))
+    parts: list[str] = []
+    while True:
+        try:
+            parts.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as e:
+            parts.append(data[pos : pos + e.start].decode("utf-8"))
+            parts.append("\ufffd")
+            bad += e.end - e.start
+            pos += e.end
+            if bad > limit:
+                return None
+    if len(VALID_UTF8_MULTI.findall(data, 0, SAMPLE_BYTES * 4)) < REPLACE_EVIDENCE_RATIO * bad:
+        return None
+    return "".join(parts), bad
+
+
+def _legacy(data: bytes) -> tuple[str, str] | DecodeFailure:
+    """A legacy code page: chardet on a bounded sample, with the cp1252 rule for Latin text."""
+    sample = data[:SAMPLE_BYTES]
+    guess = chardet.detect(sample)
+    name = (guess.get("encoding") or "").lower()
+    confidence = float(guess.get("confidence") or 0.0)
+    codec = CHARDET_CODECS.get(name)
+    ascii_share = sum(1 for b in sample if b < 0x80) / max(len(sample), 1)
+    step = "chardet"
+    if ascii_share >= ASCII_MAJORITY and (codec is None or confidence < CHARDET_SURE):
+        codec, step = "cp1252", "ascii-majority"
+    elif codec is None or confidence < CHARDET_CONFIDENCE_MIN:
+        return DecodeFailure(
+            RejectReason.UNDECODABLE,
+            f"not UTF-8; best guess {name or 'none'} at confidence {confidence:.2f}",
+        )
+    text = _try(data, codec)
+    if text is None and codec == "cp1252":
+        # The five bytes cp1252 leaves undefined: latin-1 maps them to C1 controls instead.
+        codec, text = "latin-1", data.decode("latin-1")
+    if text is None:
+        return DecodeFailure(RejectReason.UNDECODABLE, f"bytes are not valid {codec}")
+    return text, f"{codec}/{step}"
+
+
+def _unmojibake_run(m: re.Match[str]) -> str:
+    run = m.group(0)
+    raw = bytes(_CP1252_HIGH.get(c, ord(c)) for c in run)
+    fixed = _try(raw, "utf-8")
+    return fixed if fixed is not None else run
+
+
+def repair_mojibake(text: str) -> tuple[str, bool]:
+    """Undo UTF-8 that was read as cp1252/latin-1, one verified run at a time."""
+    if not MOJIBAKE_RUN.search(text):
+        return text, False
+    fixed = MOJIBAKE_RUN.sub(_unmojibake_run, text)
+    return fixed, fixed != text
+
+
+def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
+    """Run the ladder: BOM, binary sniff, NUL pattern, UTF-8, UTF-8+replace, chardet; repair."""
+    if not data.strip():
+        return DecodeFailure(RejectReason.EMPTY, "no bytes" if not data else "only whitespace")
+    result = _ladder(data)
+    if isinstance(result, DecodeFailure):
+        return result
+    text, step_encoding, replaced = result
+    text, repaired = repair_mojibake(text)
+    if not text.strip():
+        return DecodeFailure(RejectReason.EMPTY, "only whitespace after decoding")
+    return Decoded(text, step_encoding, replaced, repaired)
+
+
+def _ladder(data: bytes) -> tuple[str, str, int] | DecodeFailure:
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            text = _try(data[len(bom) :], codec)
+            if text is not None:
+                return text, f"{codec}/bom", 0
+    sample = data[:SAMPLE_BYTES]
+    kind = _magic(sample)
+    if kind is not None:
+        return DecodeFailure(RejectReason.BINARY, f"{kind} data")
+    replaced = 0
+    if b"\x00" in sample:
+        wide = _nul_pattern(sample)
+        if wide is not None:
+            decoded = _try(data, wide)
+            if decoded is not None and not CONTROL_BYTES.search(decoded[:4096].encode()):
+                return decoded, f"{wide}/nul-pattern", 0
+        nuls = data.count(b"\x00")
+        if nuls > STRAY_NUL_SHARE_MAX * len(data):
+            return DecodeFailure(RejectReason.BINARY, f"{nuls} NUL bytes fit no UTF-16/32 pattern")
+        data, replaced = data.replace(b"\x00", b""), nuls
+        sample = data[:SAMPLE_BYTES]
+    if len(CONTROL_BYTES.findall(sample)) > CONTROL_SHARE_MAX * max(len(sample), 1):
+        return DecodeFailure(RejectReason.BINARY, "control bytes: not text")
+    text = _try(data, "utf-8")
+    if text is not None:
+        return text, "utf-8" if not replaced else "utf-8/nul-stripped", replaced
+    partial = _utf8_with_replacement(data)
+    if partial is not None:
+        return partial[0], "utf-8/replace", replaced + partial[1]
+    guess = _legacy(data)
+    if isinstance(guess, DecodeFailure):
+        return guess
+    return guess[0], guess[1], replaced

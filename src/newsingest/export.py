@@ -1,0 +1,109 @@
+"""Exporter: one JSON object per line, fixed key order, UTF-8; atomic files, optional gzip."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from types import TracebackType
+from typing import IO, Self
+
+from pydantic import BaseModel
+
+from .models import Article, Item, Reject
+
+
+def to_json(model: BaseModel) -> str:
+    """One compact JSON line: model field order, no ASCII escaping, no trailing spaces."""
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonlWriter:
+    """Writes lines to stdout ('-' or None) or to a file replaced atomically on success."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = None if path in (None, "-") else path
+        self._tmp: str | None = None
+        self._fh: IO[str]
+        self._raw: IO[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        if self.path is None:
+            self._fh = sys.stdout
+            return self
+        folder = os.path.dirname(os.path.abspath(self.path))
+        fd, self._tmp = tempfile.mkstemp(prefix=".newsingest-", dir=folder)
+        raw = os.fdopen(fd, "wb")
+        if self.path.endswith(".gz"):
+            # mtime=0 and no file name in the header: the same records give the same bytes.
+            self._raw = raw
+            gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+            self._fh = _text(gz)
+        else:
+            self._fh = _text(raw)
+        return self
+
+    def write(self, model: BaseModel) -> None:
+        self._fh.write(to_json(model) + "\n")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.path is None:
+            self._fh.flush()
+            return
+        assert self._tmp is not None
+        try:
+            self._fh.close()
+            if self._raw is not None:
+                self._raw.close()
+            if exc_type is None:
+                os.chmod(self._tmp, 0o644)
+                os.replace(self._tmp, self.path)
+        finally:
+            if os.path.exists(self._tmp):
+                os.unlink(self._tmp)
+
+
+def _text(raw: IO[bytes] | gzip.GzipFile) -> IO[str]:
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+
+
+class Summary(BaseModel):
+    """Counts of a run: records, rejects by reason, and which inputs were rejected."""
+
+    records: int = 0
+    rejects: int = 0
+    by_reason: dict[str, int] = {}
+
+    def add(self, item: Item) -> None:
+        if isinstance(item, Article):
+            self.records += 1
+        else:
+            self.rejects += 1
+            self.by_reason[item.reason.value] = self.by_reason.get(item.reason.value, 0) + 1
+
+    def line(self) -> str:
+        if not self.rejects:
+            return f"{self.records} records, 0 rejects"
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(Counter(self.by_reason).items()))
+        return f"{self.records} records, {self.rejects} rejects ({reasons})"
+
+
+def write_items(
+    items: list[Item] | Item, records: JsonlWriter, rejects: JsonlWriter | None
+) -> None:
+    """Route a record to the records stream and a reject to the rejects stream (if any)."""
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, Reject):
+            if rejects is not None:
+                rejects.write(item)
+        else:
+            records.write(item)

@@ -1,0 +1,203 @@
+"""Language tagger: script first, then function words, then seeded langdetect on a sample."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+# Unicode blocks by ISO 15924 script; a text's script is the one with most letters.
+SCRIPTS: tuple[tuple[str, str], ...] = (
+    ("Latn", "A-Za-z\u00c0-\u024f\u1e00-\u1eff"),
+    ("Deva", "\u0900-\u097f\ua8e0-\ua8ff"),
+    ("Beng", "\u0980-\u09ff"),
+    ("Guru", "\u0a00-\u0a7f"),
+    ("Gujr", "\u0a80-\u0aff"),
+    ("Orya", "\u0b00-\u0b7f"),
+    ("Taml", "\u0b80-\u0bff"),
+    ("Telu", "\u0c00-\u0c7f"),
+    ("Knda", "\u0c80-\u0cff"),
+    ("Mlym", "\u0d00-\u0d7f"),
+    ("Sinh", "\u0d80-\u0dff"),
+    ("Thai", "\u0e00-\u0e7f"),
+    ("Arab", "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
+    ("Hebr", "\u0590-\u05ff"),
+    ("Cyrl", "\u0400-\u04ff"),
+    ("Grek", "\u0370-\u03ff"),
+    ("Geor", "\u10a0-\u10ff"),
+    ("Armn", "\u0530-\u058f"),
+    ("Ethi", "\u1200-\u137f"),
+    ("Hang", "\uac00-\ud7af\u1100-\u11ff"),
+    ("Kana", "\u3040-\u30ff"),
+    ("Hani", "\u4e00-\u9fff\u3400-\u4dbf"),
+)
+_SCRIPT_RX = tuple((name, re.compile(f"[{chars}]")) for name, chars in SCRIPTS)
+# Scripts used by one language only in news text; the others go to langdetect.
+SCRIPT_LANG = {
+    "Beng": "bn",
+    "Guru": "pa",
+    "Gujr": "gu",
+    "Orya": "or",
+    "Taml": "ta",
+    "Telu": "te",
+    "Knda": "kn",
+    "Mlym": "ml",
+    "Sinh": "si",
+    "Thai": "th",
+    "Hebr": "he",
+    "Grek": "el",
+    "Geor": "ka",
+    "Armn": "hy",
+    "Ethi": "am",
+    "Hang": "ko",
+    "Kana": "ja",
+}
+_WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
+
+
+@dataclass(frozen=True)
+class LangResult:
+    """A language decision: majority language, its confidence, script and per-language shares."""
+
+    language: str
+    confidence: float
+    script: str
+    languages: dict[str, float]
+
+
+class LangData:
+    """Thresholds and word lists from data/langid.toml."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        t = doc["thresholds"]
+        self.min_letters: int = t["min_letters"]
+        self.min_confidence: float = t["min_confidence"]
+        self.sample_chars: int = t["sample_chars"]
+        self.english_fast_ratio: float = t["english_fast_ratio"]
+        self.english_fast_min_words: int = t["english_fast_min_words"]
+        self.hinglish_ratio: float = t["hinglish_ratio"]
+        self.marker_min: int = t["marker_min"]
+        self.marker_margin: float = t["marker_margin"]
+        w = doc["words"]
+        self.english = frozenset(w["english"])
+        self.hinglish = frozenset(w["hinglish"])
+        self.deva = {
+            "hi": frozenset(w["hindi"]),
+            "mr": frozenset(w["marathi"]),
+            "ne": frozenset(w["nepali"]),
+        }
+
+
+@lru_cache(maxsize=1)
+def lang_data() -> LangData:
+    raw = (resources.files("newsingest") / "data" / "langid.toml").read_text("utf-8")
+    return LangData(tomllib.loads(raw))
+
+
+@lru_cache(maxsize=2)
+def _factory(only: tuple[str, ...] | None = None) -> DetectorFactory:
+    """A private langdetect factory with a fixed seed, so every process gives the same answer."""
+    factory = DetectorFactory()
+    if only is None:
+        factory.load_profile(PROFILES_DIRECTORY)
+    else:
+        profiles = [(Path(PROFILES_DIRECTORY) / code).read_text("utf-8") for code in only]
+        factory.load_json_profile(profiles)
+    factory.set_seed(0)
+    return factory
+
+
+def _langdetect(text: str, only: tuple[str, ...] | None = None) -> tuple[str, float]:
+    detector = _factory(only).create()
+    detector.append(text)
+    try:
+        best = detector.get_probabilities()[0]
+    except (LangDetectException, IndexError):
+        return "und", 0.0
+    return str(best.lang).split("-")[0], float(best.prob)
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script; only scripts that occur."""
+    counts = {}
+    for name, rx in _SCRIPT_RX:
+        n = len(rx.findall(text))
+        if n:
+            counts[name] = n
+    return counts
+
+
+def _latin(text: str, data: LangData) -> tuple[str, float, str]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    n = len(words) or 1
+    en = sum(1 for w in words if w in data.english) / n
+    if len(words) >= data.english_fast_min_words and en >= data.english_fast_ratio:
+        return "en", min(1.0, 0.9 + en / 4), "Latn"
+    hinglish = sum(1 for w in words if w in data.hinglish) / n
+    if hinglish >= data.hinglish_ratio and hinglish > en:
+        return "hi", min(1.0, 0.5 + hinglish), "Latn"
+    lang, prob = _langdetect(text[: data.sample_chars])
+    return lang, prob, "Latn"
+
+
+def _devanagari(text: str, data: LangData) -> tuple[str, float]:
+    words = text.split()
+    hits = {
+        lang: sum(1 for w in words if w.strip(".,;:!?।॥\"'") in vocab)
+        for lang, vocab in data.deva.items()
+    }
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+    (top, n1), (_, n2) = ranked[0], ranked[1]
+    if n1 >= data.marker_min and n1 >= data.marker_margin * max(n2, 1):
+        return top, min(1.0, 0.8 + 0.2 * (n1 - n2) / n1)
+    lang, prob = _langdetect(text[: data.sample_chars], ("hi", "mr", "ne"))
+    return (lang, prob) if lang != "und" else ("hi", 0.5)
+
+
+def _decide(text: str, data: LangData) -> tuple[str, float, str, int]:
+    counts = script_counts(text[: data.sample_chars * 2])
+    letters = sum(counts.values())
+    if letters < data.min_letters:
+        return "und", 0.0, max(counts, key=lambda k: counts[k]) if counts else "Zyyy", letters
+    script = max(sorted(counts), key=lambda k: counts[k])
+    share = counts[script] / letters
+    if script == "Kana" or (script == "Hani" and "Kana" in counts):
+        return "ja", share, "Jpan", letters
+    if script == "Latn":
+        lang, conf, script = _latin(text, data)
+    elif script == "Deva":
+        lang, conf = _devanagari(text, data)
+    elif script in SCRIPT_LANG:
+        lang, conf = SCRIPT_LANG[script], 1.0
+    else:
+        lang, conf = _langdetect(text[: data.sample_chars])
+    return lang, round(conf * share, 3), script, letters
+
+
+def detect_language(text: str) -> LangResult:
+    """Tag a clean text; 'und' when too short or not confident."""
+    data = lang_data()
+    lang, conf, script, _ = _decide(text, data)
+    if conf < data.min_confidence:
+        lang = "und"
+    shares: dict[str, float] = {}
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    if len(paragraphs) > 1:
+        total = 0
+        for p in paragraphs:
+            plang, pconf, _, letters = _decide(p, data)
+            # Paragraphs too short to tell are left out rather than counted as 'und'.
+            if pconf >= data.min_confidence:
+                shares[plang] = shares.get(plang, 0) + letters
+                total += letters
+        shares = {k: round(v / total, 2) for k, v in sorted(shares.items()) if v / total >= 0.01}
+    if not shares:
+        shares = {lang: 1.0}
+    return LangResult(lang, conf, script, shares)

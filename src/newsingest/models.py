@@ -1,0 +1,129 @@
+"""Data models: the input unit, the article record, the reject, and cleaning decisions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class RejectReason(StrEnum):
+    """Why an input did not become a record. Stable snake_case codes."""
+
+    BINARY = "binary"
+    EMPTY = "empty"
+    UNDECODABLE = "undecodable"
+    TOO_LARGE = "too_large"
+    TOO_SHORT = "too_short"
+    NO_TEXT_AFTER_CLEANING = "no_text_after_cleaning"
+    LANGUAGE = "language"
+    DUPLICATE = "duplicate"
+    ARCHIVE_LIMIT = "archive_limit"
+    UNSAFE_NAME = "unsafe_name"
+    UNREADABLE = "unreadable"
+    NOT_A_FILE = "not_a_file"
+    INTERNAL_ERROR = "internal_error"
+
+
+REJECT_REASON_HELP: dict[RejectReason, str] = {
+    RejectReason.BINARY: "the bytes are an image, archive, executable or other binary data",
+    RejectReason.EMPTY: "the file has no bytes, or only whitespace",
+    RejectReason.UNDECODABLE: "no text encoding fits the bytes with enough confidence",
+    RejectReason.TOO_LARGE: "the file (or archive member) is larger than --max-bytes",
+    RejectReason.TOO_SHORT: "the clean text is shorter than --min-chars",
+    RejectReason.NO_TEXT_AFTER_CLEANING: "every line was site chrome; no body was left",
+    RejectReason.LANGUAGE: "the article's language is not in --langs",
+    RejectReason.DUPLICATE: "the clean text repeats an earlier article (--dedup-action drop)",
+    RejectReason.ARCHIVE_LIMIT: "an archive broke a member-count, size or compression-ratio limit",
+    RejectReason.UNSAFE_NAME: "an archive member name is absolute, climbs out with '..' or is odd",
+    RejectReason.UNREADABLE: "the file could not be read (permissions, broken link, link loop)",
+    RejectReason.NOT_A_FILE: "the path matched but is a directory, FIFO, socket or device",
+    RejectReason.INTERNAL_ERROR: "a bug: an unexpected exception while processing this article",
+}
+
+
+class Source(BaseModel):
+    """One input unit as found by the reader: where it came from and its raw bytes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    id: str
+    seq: int | None
+    data: bytes
+
+
+class Reject(BaseModel):
+    """An input that did not become a record, with a reason from a fixed list."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    id: str | None = None
+    stage: str
+    reason: RejectReason
+    detail: str
+    bytes: int | None = None
+
+
+class Article(BaseModel):
+    """One clean article: a line of the JSONL output. Field order is the output key order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="16-hex id from a name NNN_<16hex>.txt, else hashed from the path")
+    seq: int | None = Field(description="NNN from the file name as an integer, or null")
+    source: str = Field(description="path as given, plus archive member (!) or bundle part (#k)")
+    title: str | None = Field(description="the headline, or null when none was found")
+    published: str | None = Field(description="ISO 8601 date the page says it was published")
+    language: str = Field(description="ISO 639-1 code of the majority language, or 'und'")
+    language_confidence: float = Field(ge=0.0, le=1.0)
+    languages: dict[str, float] = Field(description="share of the text per language")
+    script: str = Field(description="ISO 15924 code of the majority script, or 'Zyyy'")
+    text: str = Field(description="clean body; paragraphs separated by one blank line")
+    chars: int
+    words: int
+    sha256: str = Field(description="sha256 of text encoded as UTF-8")
+    encoding: str = Field(description="how the bytes were decoded (codec, plus decode step)")
+    replaced: int = Field(0, description="bytes replaced by U+FFFD while decoding")
+    repaired: bool = Field(False, description="mojibake was repaired by a verified round trip")
+    removed: dict[str, int] = Field(description="lines dropped per cleaning rule id")
+    schema_version: int = SCHEMA_VERSION
+
+
+class LineDecision(BaseModel):
+    """What the cleaner decided about one input line, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int = Field(description="1-based line number in the article's text")
+    text: str
+    keep: bool
+    rule: str = Field(description="rule id that dropped the line, or why it was kept")
+    score: float | None = None
+
+
+class CleanResult(BaseModel):
+    """Output of the cleaner: the body, its title and date, and one decision per line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    title: str | None
+    title_line: int | None
+    published: str | None
+    published_line: int | None
+    decisions: tuple[LineDecision, ...]
+
+    @property
+    def removed(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for d in self.decisions:
+            if not d.keep:
+                counts[d.rule] = counts.get(d.rule, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+Item = Article | Reject

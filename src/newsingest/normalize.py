@@ -1,0 +1,53 @@
+"""Normalize: NFC, one kind of space, no invisible junk, mended Devanagari vowel signs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and formatting characters a scraper leaves behind. ZWJ/ZWNJ are handled apart:
+# they change how Indic conjuncts and emoji sequences render.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff\u202a-\u202e]")
+# ZWJ/ZWNJ are kept after a letter of an Indic script (U+0900-U+0DFF) or inside an emoji
+# sequence; anywhere else they are noise.
+_JOINER = re.compile("[\u200c\u200d]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+_FORM_FEED = re.compile("\n?\f\n?")
+# Scrapers (and some fonts' input methods) emit AA + E / AA + AI instead of O / AU.
+_DEVANAGARI_MENDS = (("\u093e\u0947", "\u094b"), ("\u093e\u0948", "\u094c"))
+
+
+def _keep_joiner(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if prev and "\u0900" <= prev <= "\u0dff":
+        return True
+    return bool(prev and nxt) and unicodedata.category(prev) == "So" and ord(nxt) > 0x2000
+
+
+def _strip_joiners(text: str) -> str:
+    if "\u200c" not in text and "\u200d" not in text:
+        return text
+    return "".join(
+        c for i, c in enumerate(text) if not (_JOINER.match(c) and not _keep_joiner(text, i))
+    )
+
+
+def normalize_text(text: str) -> str:
+    """Whole-document normalization; line structure is kept (line breaks become \\n)."""
+    # A form feed is a bundle delimiter: it always stands alone on its line.
+    text = _FORM_FEED.sub("\n\f\n", _LINE_BREAKS.sub("\n", text))
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _strip_joiners(text)
+    for broken, mended in _DEVANAGARI_MENDS:
+        text = text.replace(broken, mended)
+    text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def normalize_line(line: str) -> str:
+    """Collapse runs of spaces (tabs, NBSP, thin spaces) into one and trim the ends."""
+    return _SPACES.sub(" ", line).strip()

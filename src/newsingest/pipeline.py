@@ -1,0 +1,209 @@
+"""Pipeline: the one place that knows the stages' order (read, decode, split, clean, tag)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+from .clean import clean_text
+from .config import IngestConfig
+from .decode import DecodeFailure, decode_bytes
+from .langid import detect_language
+from .models import Article, CleanResult, Item, Reject, RejectReason, Source
+from .normalize import normalize_text
+from .reader import read_sources
+
+
+@lru_cache(maxsize=8)
+def _delimiter(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def split_bundle(text: str, delimiter: str | None) -> list[str]:
+    """Split a file holding several articles at delimiter lines; blank parts are dropped."""
+    if delimiter is None:
+        return [text] if text.strip() else []
+    rx = _delimiter(delimiter)
+    parts: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if rx.fullmatch(line.strip(" \t")):
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return [joined for p in parts if (joined := "\n".join(p)).strip()]
+
+
+def _reject(
+    src: Source, ident: str, source: str, stage: str, reason: RejectReason, detail: str
+) -> Reject:
+    return Reject(
+        source=source, id=ident, stage=stage, reason=reason, detail=detail, bytes=len(src.data)
+    )
+
+
+def build_article(
+    src: Source,
+    ident: str,
+    source: str,
+    cleaned: CleanResult,
+    encoding: str,
+    replaced: int,
+    repaired: bool,
+) -> Article:
+    lang = detect_language(cleaned.text)
+    return Article(
+        id=ident,
+        seq=src.seq,
+        source=source,
+        title=cleaned.title,
+        published=cleaned.published,
+        language=lang.language,
+        language_confidence=lang.confidence,
+        languages=lang.languages,
+        script=lang.script,
+        text=cleaned.text,
+        chars=len(cleaned.text),
+        words=len(cleaned.text.split()),
+        sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(),
+        encoding=encoding,
+        replaced=replaced,
+        repaired=repaired,
+        removed=cleaned.removed,
+    )
+
+
+def _article_or_reject(
+    src: Source,
+    ident: str,
+    source: str,
+    text: str,
+    encoding: str,
+    replaced: int,
+    repaired: bool,
+    config: IngestConfig,
+) -> Item:
+    cleaned = clean_text(text, config.rules_file)
+    if not cleaned.text.strip():
+        kept = len(cleaned.decisions)
+        return _reject(
+            src,
+            ident,
+            source,
+            "clean",
+            RejectReason.NO_TEXT_AFTER_CLEANING,
+            f"all {kept} non-blank lines were chrome",
+        )
+    if config.min_chars is not None and len(cleaned.text) < config.min_chars:
+        return _reject(
+            src,
+            ident,
+            source,
+            "clean",
+            RejectReason.TOO_SHORT,
+            f"{len(cleaned.text)} chars < --min-chars {config.min_chars}",
+        )
+    article = build_article(src, ident, source, cleaned, encoding, replaced, repaired)
+    if config.langs is not None and article.language not in config.langs:
+        return _reject(
+            src,
+            ident,
+            source,
+            "langid",
+            RejectReason.LANGUAGE,
+            f"language {article.language} not in {','.join(config.langs)}",
+        )
+    return article
+
+
+def process_source(src: Source, config: IngestConfig) -> list[Item]:
+    """All records and rejects one input unit yields, in order. Never raises."""
+    try:
+        decoded = decode_bytes(src.data)
+        if isinstance(decoded, DecodeFailure):
+            return [_reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)]
+        parts = split_bundle(normalize_text(decoded.text), config.delimiter)
+        if not parts:
+            return [
+                _reject(
+                    src,
+                    src.id,
+                    src.source,
+                    "decode",
+                    RejectReason.EMPTY,
+                    "only delimiters and whitespace",
+                )
+            ]
+    except Exception as e:  # the one guard that keeps a bug in one file from ending the run
+        return [
+            _reject(
+                src,
+                src.id,
+                src.source,
+                "decode",
+                RejectReason.INTERNAL_ERROR,
+                f"{type(e).__name__}: {e}",
+            )
+        ]
+    items: list[Item] = []
+    many = len(parts) > 1
+    for k, part in enumerate(parts, 1):
+        ident = f"{src.id}-{k}" if many else src.id
+        source = f"{src.source}#{k}" if many else src.source
+        try:
+            items.append(
+                _article_or_reject(
+                    src,
+                    ident,
+                    source,
+                    part,
+                    decoded.encoding,
+                    decoded.replaced,
+                    decoded.repaired,
+                    config,
+                )
+            )
+        except Exception as e:  # same guard, per article of a bundle
+            items.append(
+                _reject(
+                    src,
+                    ident,
+                    source,
+                    "clean",
+                    RejectReason.INTERNAL_ERROR,
+                    f"{type(e).__name__}: {e}",
+                )
+            )
+    return items
+
+
+def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[Item]:
+    """Process input units in order, one process."""
+    for src in sources:
+        if isinstance(src, Reject):
+            yield src
+        else:
+            yield from process_source(src, config)
+
+
+def parse_paths(
+    paths: Sequence[str], config: IngestConfig | None = None, jobs: int = 1
+) -> Iterator[Item]:
+    """Records and rejects for every input under paths, in input order."""
+    config = config or IngestConfig()
+    sources = read_sources(paths, config)
+    if jobs <= 1:
+        return run(sources, config)
+    from .engines.local import run_parallel
+
+    return run_parallel(sources, config, jobs)
+
+
+def parse_text(text: str, source: str = "<text>", config: IngestConfig | None = None) -> list[Item]:
+    """Records for a string, as if it were a file's content (UTF-8)."""
+    from .reader import ids_for
+
+    ident, seq = ids_for(source, source.rsplit("/", 1)[-1])
+    src = Source(source=source, id=ident, seq=seq, data=text.encode("utf-8"))
+    return process_source(src, config or IngestConfig())

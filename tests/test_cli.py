@@ -1,0 +1,128 @@
+"""The command line: CliRunner for the contract, a real subprocess for pipes and -m."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsingest import Article
+from newsingest.cli import cli
+
+from .conftest import EN_PAGE, ROOT
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_parse_seeds_stdout_is_only_records(in_root: Path) -> None:
+    code, out, err = run("parse", "seeds/", "-j", "1")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["seq"] for r in records] == [0, 1, 2, 3, 4]
+    assert err.strip() == "newsingest: 5 records, 0 rejects"
+
+
+def test_output_file_equals_stdout_and_reruns(in_root: Path, tmp_path: Path) -> None:
+    _, out, _ = run("parse", "seeds/", "-j", "1")
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.jsonl"
+        code, out2, _ = run("parse", "seeds/", "-o", str(target), "-j", jobs)
+        assert code == 0 and out2 == "" and target.read_text(encoding="utf-8") == out
+
+
+def test_rejects_exit_1_and_are_written(tmp_path: Path) -> None:
+    (tmp_path / "001_1111111111111111.txt").write_text(EN_PAGE)
+    (tmp_path / "002_2222222222222222.txt").write_bytes(b"")
+    (tmp_path / "003_3333333333333333.txt").write_bytes(b"%PDF-1.4 binary")
+    rejects = tmp_path / "rejects.jsonl"
+    code, out, err = run("parse", str(tmp_path), "--rejects", str(rejects))
+    assert code == 1
+    assert len(out.splitlines()) == 1
+    reasons = [json.loads(x)["reason"] for x in rejects.read_text().splitlines()]
+    assert reasons == ["empty", "binary"]
+    assert "002_2222222222222222.txt: empty" in err
+    assert err.strip().endswith("1 records, 2 rejects (binary 1, empty 1)")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["parse", "does/not/exist"], "no such file"),
+        (["parse"], "Missing argument"),
+        (["parse", "seeds/", "--jobs", "0"], "--jobs"),
+        (["parse", "seeds/", "--frobnicate"], "No such option"),
+    ],
+)
+def test_usage_errors_exit_2(in_root: Path, args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and out == "" and message in err
+
+
+def test_help_lists_every_option() -> None:
+    _, out, _ = run("parse", "--help")
+    for opt in (
+        "--output",
+        "--rejects",
+        "--glob",
+        "--max-bytes",
+        "--delimiter",
+        "--langs",
+        "--min-chars",
+        "--rules",
+        "--jobs",
+        "--quiet",
+        "--progress",
+        "Exit codes",
+    ):
+        assert opt in out
+    code, out, _ = run("--help")
+    assert code == 0 and all(c in out for c in ("parse", "explain", "schema", "reasons"))
+
+
+def test_version_and_schema() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("newsingest, version ")
+    code, out, _ = run("schema")
+    schema = json.loads(out)
+    assert list(schema["properties"]) == list(Article.model_fields)
+
+
+def test_explain_json_names_rules(in_root: Path) -> None:
+    code, out, _ = run("explain", "seeds/001_cf74399b35aeebb3.txt", "--json")
+    assert code == 0
+    exp = json.loads(out)
+    rules = {d["text"]: d["rule"] for d in exp["decisions"]}
+    assert rules["Leave a Reply"] == "comment_form"
+    assert rules["0Shares"] == "share_counter"
+    assert exp["published"] == "2024-06-19"
+
+
+def test_pipe_into_head_exits_quietly() -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m newsingest parse seeds/ seeds/ seeds/ -j 1 | head -c 10",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_python_dash_m_and_gzip_output(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl.gz"
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsingest", "parse", "seeds/", "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0 and proc.stdout == "" and out.read_bytes()[:2] == b"\x1f\x8b"

@@ -1,0 +1,82 @@
+"""The library API: parse_paths end to end, bundles, rejects, the per-article guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newsingest
+from newsingest import Article, IngestConfig, Reject, RejectReason, parse_paths, parse_text
+from newsingest.pipeline import split_bundle
+
+from .conftest import EN_PAGE, SEEDS
+
+
+def test_parse_paths_on_seeds_gives_one_record_per_file() -> None:
+    items = list(parse_paths([str(SEEDS)]))
+    assert all(isinstance(i, Article) for i in items)
+    assert [i.seq for i in items if isinstance(i, Article)] == [0, 1, 2, 3, 4]
+    langs = [i.language for i in items if isinstance(i, Article)]
+    assert langs == ["en", "en", "hi", "hi", "hi"]
+
+
+def test_record_fields_are_consistent(en_page: str) -> None:
+    (a,) = parse_text(en_page, "x/007_0123456789abcdef.txt")
+    assert isinstance(a, Article)
+    assert (a.id, a.seq, a.language, a.script) == ("0123456789abcdef", 7, "en", "Latn")
+    assert a.title == "Rivers rise across the valley as spring storms arrive early"
+    assert a.published == "2024-03-03"  # the dated line under the headline, not the widget
+    assert a.chars == len(a.text) and a.words == len(a.text.split())
+    assert "Leave a Reply" not in a.text and "Share this article" not in a.text
+    assert "Emergency crews" in a.text  # a subheading inside the body stays
+    assert a.removed["comment_form"] >= 1 and sum(a.removed.values()) >= 8
+    assert "\n\n" in a.text and "\n\n\n" not in a.text
+
+
+def test_bundle_split_ids_and_sources(tmp_path: Path) -> None:
+    f = tmp_path / "003_00000000000000aa.txt"
+    f.write_text(EN_PAGE + "\n=====\n\n=====\n" + EN_PAGE + "\f\n" + EN_PAGE, encoding="utf-8")
+    items = list(parse_paths([str(f)]))
+    assert [i.id for i in items] == [f"00000000000000aa-{k}" for k in (1, 2, 3)]
+    assert [i.source for i in items] == [f"{f}#{k}" for k in (1, 2, 3)]
+    single = list(parse_paths([str(f)], IngestConfig(delimiter=None)))
+    assert len(single) == 1 and single[0].id == "00000000000000aa"
+
+
+def test_split_bundle_drops_blank_parts() -> None:
+    assert split_bundle("a\n===\n \n===\nb", r"={3,}") == ["a", "b"]
+    assert split_bundle("no delimiter here", r"={3,}") == ["no delimiter here"]
+
+
+def test_chrome_only_page_is_a_reject() -> None:
+    (r,) = parse_text("Home\nLeave a Reply\nShare this story to friends\n0Shares\n")
+    assert isinstance(r, Reject) and r.reason is RejectReason.NO_TEXT_AFTER_CLEANING
+
+
+def test_langs_and_min_chars_filters(en_page: str) -> None:
+    (r,) = parse_text(en_page, config=IngestConfig(langs=("hi",)))
+    assert isinstance(r, Reject) and r.reason is RejectReason.LANGUAGE
+    (r,) = parse_text(en_page, config=IngestConfig(min_chars=100_000))
+    assert isinstance(r, Reject) and r.reason is RejectReason.TOO_SHORT
+
+
+def test_unexpected_exception_becomes_internal_error(
+    monkeypatch: pytest.MonkeyPatch, en_page: str
+) -> None:
+    def boom(text: str) -> None:
+        raise ValueError("synthetic failure")
+
+    monkeypatch.setattr(newsingest.pipeline, "detect_language", boom)
+    (r,) = parse_text(en_page)
+    assert isinstance(r, Reject) and r.reason is RejectReason.INTERNAL_ERROR
+    assert r.detail == "ValueError: synthetic failure"
+
+
+def test_jobs_give_identical_items(tmp_path: Path) -> None:
+    for k in range(12):
+        (tmp_path / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
+    (tmp_path / "999_ffffffffffffffff.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    one = list(parse_paths([str(tmp_path)], jobs=1))
+    two = list(parse_paths([str(tmp_path)], jobs=2))
+    assert one == two and len(one) == 13 and isinstance(one[-1], Reject)

@@ -1,0 +1,151 @@
+"""The reader: discovery order, ids, limits, archives and odd paths, each with its reason."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from newsingest.config import IngestConfig
+from newsingest.errors import InputNotFoundError
+from newsingest.models import Reject, RejectReason, Source
+from newsingest.reader import ids_for, read_sources
+
+CFG = IngestConfig()
+
+
+def items(*paths: str, config: IngestConfig = CFG) -> list[Source | Reject]:
+    return list(read_sources(list(paths), config))
+
+
+def test_ids_from_names() -> None:
+    assert ids_for("x/012_00ff00ff00ff00ff.txt", "012_00ff00ff00ff00ff.txt") == (
+        "00ff00ff00ff00ff",
+        12,
+    )
+    ident, seq = ids_for("x/notes.txt", "notes.txt")
+    assert seq is None and len(ident) == 16 and ident == ids_for("x/notes.txt", "notes.txt")[0]
+    assert ids_for("y/notes.txt", "notes.txt")[0] != ident
+    # Upper-case hex is not the naming scheme: the id is derived instead.
+    assert ids_for("a/001_00FF00FF00FF00FF.txt", "001_00FF00FF00FF00FF.txt")[1] is None
+
+
+def test_directory_walk_is_sorted_and_globbed(tmp_path: Path) -> None:
+    for rel in ["b/2.txt", "a/1.txt", "a/z.md", "c.txt", "a/sub/0.txt"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(rel)
+    got = [s.source for s in items(str(tmp_path))]
+    rel = [os.path.relpath(g, tmp_path) for g in got]
+    assert rel == ["a/1.txt", "a/sub/0.txt", "b/2.txt", "c.txt"]
+    md = items(str(tmp_path), config=CFG.model_copy(update={"glob": "*.md"}))
+    assert [os.path.basename(s.source) for s in md] == ["z.md"]
+
+
+def test_source_keeps_the_path_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "001_0123456789abcdef.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    (src,) = items("d/")
+    assert isinstance(src, Source)
+    assert (src.source, src.id, src.seq) == ("d/001_0123456789abcdef.txt", "0123456789abcdef", 1)
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError, match="no such file"):
+        items(str(tmp_path / "nope"))
+
+
+def test_too_large_is_rejected_without_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(50_000)  # sparse: size without content
+    (r,) = items(str(big), config=CFG.model_copy(update={"max_bytes": 1000}))
+    assert isinstance(r, Reject) and r.reason is RejectReason.TOO_LARGE and r.bytes == 50_000
+
+
+def test_special_files(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    os.symlink(tmp_path / "missing", tmp_path / "broken.txt")
+    os.symlink(tmp_path / "loop.txt", tmp_path / "loop.txt")
+    (tmp_path / "ok.txt").write_text("fine")
+    got = {os.path.basename(i.source): i for i in items(str(tmp_path))}
+    assert isinstance(got["ok.txt"], Source)
+    reasons = {k: v.reason for k, v in got.items() if isinstance(v, Reject)}
+    assert reasons == {
+        "pipe.txt": RejectReason.NOT_A_FILE,
+        "broken.txt": RejectReason.UNREADABLE,
+        "loop.txt": RejectReason.UNREADABLE,
+    }
+
+
+def test_gzip_file(tmp_path: Path) -> None:
+    p = tmp_path / "005_aaaaaaaaaaaaaaaa.txt.gz"
+    p.write_bytes(gzip.compress(b"hello"))
+    (src,) = items(str(tmp_path))
+    assert isinstance(src, Source) and src.data == b"hello" and src.id == "aaaaaaaaaaaaaaaa"
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def test_zip_members_read_in_place(tmp_path: Path) -> None:
+    z = tmp_path / "drop.zip"
+    _zip(
+        z,
+        {
+            "d/001_1111111111111111.txt": b"one",
+            "d/readme.md": b"x",
+            "../evil.txt": b"e",
+            "d/002_2222222222222222.txt": b"two",
+        },
+    )
+    got = items(str(z))
+    assert [(i.source, type(i).__name__) for i in got] == [
+        (f"{z}!d/001_1111111111111111.txt", "Source"),
+        (f"{z}!../evil.txt", "Reject"),
+        (f"{z}!d/002_2222222222222222.txt", "Source"),
+    ]
+    assert isinstance(got[1], Reject) and got[1].reason is RejectReason.UNSAFE_NAME
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_zip_bomb_ratio_is_refused(tmp_path: Path) -> None:
+    z = tmp_path / "bomb.zip"
+    _zip(z, {"a.txt": b"\0" * 5_000_000})
+    (r,) = items(str(z))
+    assert isinstance(r, Reject) and r.reason is RejectReason.ARCHIVE_LIMIT
+
+
+def test_tar_members(tmp_path: Path) -> None:
+    t = tmp_path / "drop.tar.gz"
+    with tarfile.open(t, "w:gz") as tf:
+        for name, data in [("x/001_1111111111111111.txt", b"one"), ("x/2.txt", b"two")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("x/link.txt")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tf.addfile(link)
+    got = items(str(tmp_path))
+    assert [i.source.split("!")[1] for i in got] == [
+        "x/001_1111111111111111.txt",
+        "x/2.txt",
+        "x/link.txt",
+    ]
+    assert isinstance(got[2], Reject) and got[2].reason is RejectReason.NOT_A_FILE
+
+
+def test_broken_archive_is_a_reject(tmp_path: Path) -> None:
+    z = tmp_path / "bad.zip"
+    z.write_bytes(b"PK\x03\x04 this is not really a zip")
+    (r,) = items(str(z))
+    assert isinstance(r, Reject) and r.reason is RejectReason.UNREADABLE

@@ -1,0 +1,79 @@
+"""The rule files: valid, unique, and every rule drops its own example line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsingest.clean.rules import Rule, compiled_rules, load_ruleset
+from newsingest.errors import RulesError
+
+RULES = load_ruleset().rules
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_matches_its_example(rule: Rule) -> None:
+    rx = re.compile(rule.pattern, re.IGNORECASE)
+    if rule.kind == "line":
+        assert rx.fullmatch(rule.example)
+    elif rule.kind == "contains":
+        assert rx.search(rule.example)
+        assert len(rule.example.split()) <= (rule.max_words or 30)
+    else:
+        _, used = compiled_rules().trim("Body text goes here. " + rule.example)
+        assert rule.id in used
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_example_is_dropped_as_chrome(rule: Rule) -> None:
+    """Whatever rule fires first, the example line never survives as a whole line."""
+    if rule.kind in ("line", "contains"):
+        assert compiled_rules().match_line(rule.example, len(rule.example.split())) is not None
+
+
+def test_rule_ids_unique() -> None:
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+
+
+def test_stopwords_both_languages() -> None:
+    rs = load_ruleset()
+    assert {"the", "and", "of"} <= rs.stopwords
+    assert {"का", "की", "है"} <= rs.stopwords
+
+
+def test_user_rules_file_layers_on_defaults(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[[rules]]\nid = "site_motto"\ngroup = "site"\npattern = "all the news that fits"\n'
+        'why = "our motto"\nexample = "All the news that fits"\n',
+        encoding="utf-8",
+    )
+    rs = load_ruleset(extra)
+    assert any(r.id == "site_motto" for r in rs.rules)
+    assert len(rs.rules) == len(RULES) + 1
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            '[[rules]]\nid = "x"\ngroup = "g"\npattern = "("\nwhy = "w"\nexample = "e"\n',
+            "bad regex",
+        ),
+        ('[[rules]]\nid = "x"\ngroup = "g"\npattern = ""\nwhy = "w"\nexample = "e"\n', "pattern"),
+        ("[[rules]\n", "not valid TOML"),
+        (
+            '[[rules]]\nid = "x"\ngroup = "g"\npattern = "a+"\nwhy = "w"\nexample = "a"\n'
+            '[[rules]]\nid = "x"\ngroup = "g"\npattern = "b+"\nwhy = "w"\nexample = "b"\n',
+            "duplicate rule id",
+        ),
+    ],
+)
+def test_bad_rules_file_fails_loudly(tmp_path: Path, body: str, message: str) -> None:
+    extra = tmp_path / "bad.toml"
+    extra.write_text(body, encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
+        load_ruleset(extra)
