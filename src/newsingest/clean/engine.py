@@ -68,6 +68,10 @@ class Cleaner:
         self.ends_article = {r.id for r in rules.ruleset.rules if r.ends_article}
         # A headline can look like a one-line menu label; these rules do not rule it out.
         self.title_rules = {r.id for r in rules.ruleset.rules if r.group == "navigation"}
+        # Lines that may stand between a headline and its first paragraph.
+        self.header_rules = {"date_line"} | {
+            r.id for r in rules.ruleset.rules if r.group in ("byline", "share", "credits", "ads")
+        }
 
     # -- per-line features ---------------------------------------------------------------
     def _lines(self, text: str) -> list[Line]:
@@ -105,7 +109,9 @@ class Cleaner:
                     continue
             ratio = ln.stop / ln.words if ln.words else 0.0
             sentence = bool(_SENTENCE_END.search(ln.text))
-            if use_stop:
+            if not sentence and _title_case(ln.text):
+                ln.cls = SHORT  # a headline (teaser or subheading), never prose on its own
+            elif use_stop:
                 if ln.words >= t.good_words and ratio >= t.good_stop_ratio:
                     ln.cls = GOOD
                 elif ratio >= t.near_stop_ratio and (
@@ -122,9 +128,15 @@ class Cleaner:
                 ln.cls = SHORT
 
     # -- title -----------------------------------------------------------------------------
-    def _find_title(self, lines: list[Line], body_start: int) -> int | None:
-        """The headline: a short line near the top, best if the page repeats it elsewhere."""
+    def _find_title(self, lines: list[Line]) -> int | None:
+        """The headline: a short line near the top, best if the page repeats it elsewhere or
+        it stands right above the body (maybe with a byline or date between)."""
         t = self.t
+        # The first real paragraph: prose that ends like a sentence (headlines do not).
+        first_good = next(
+            (i for i, ln in enumerate(lines) if ln.cls == GOOD and _SENTENCE_END.search(ln.text)),
+            len(lines),
+        )
         keys = [_key(ln.text) for ln in lines]
         counts: dict[str, int] = {}
         for k in keys:
@@ -137,11 +149,19 @@ class Cleaner:
             if len(tr := _key(_TRUNCATED.sub("", ln.text))) >= 12
         ]
         best: tuple[float, int] | None = None
-        limit = min(body_start + 3, t.header_scan_lines, len(lines))
+        limit = min(len(lines), max(first_good + 3, t.header_scan_lines))
+        # Headlines after the comments or related box belong to other articles.
+        limit = next(
+            (i for i in range(first_good, limit) if lines[i].ends_article), limit
+        )
+        seen: set[str] = set()
         for i in range(limit):
             ln = lines[i]
             if not t.title_min_words <= ln.words <= t.title_max_words or ln.date is not None:
                 continue
+            if keys[i] in seen:
+                continue  # a later copy of a headline is never the headline itself
+            seen.add(keys[i])
             if ln.cls == DROP and ln.rule not in self.title_rules:
                 continue
             if ln.text.endswith((".", "।", ":")) or _TRUNCATED.search(ln.text):
@@ -154,7 +174,11 @@ class Cleaner:
                 evidence += 2
             if any(tail in k for tail in tails):
                 evidence += 2
-            if not evidence and (i >= body_start or (ln.cls == GOOD and not _title_case(ln.text))):
+            if i < first_good:  # inside the body every subheading leads to prose
+                evidence += self._leads_to_body(lines, i)
+            if not evidence and (
+                i >= first_good or (ln.cls == GOOD and not _title_case(ln.text))
+            ):
                 continue  # a subheading or a lead paragraph without a full stop
             # Nearer the body wins ties: site names and taglines sit above the headline.
             score = 1 + evidence + 0.01 * i / max(limit, 1)
@@ -162,9 +186,28 @@ class Cleaner:
                 best = (score, i)
         return best[1] if best is not None else None
 
+    def _leads_to_body(self, lines: list[Line], i: int) -> float:
+        """Evidence that line i heads an article: prose follows, past bylines, dates and at
+        most one standfirst or subheading."""
+        dek = 0
+        for ln in lines[i + 1 : i + 6]:
+            if ln.cls == GOOD and _SENTENCE_END.search(ln.text):
+                return 3.5  # the strongest sign: above its own first paragraph
+            if ln.cls == DROP and ln.rule in self.header_rules:
+                continue
+            if ln.cls == SHORT and ln.words <= self.t.short_words:
+                continue
+            if ln.cls != DROP and dek == 0:
+                dek += 1
+                continue
+            return 0.0
+        return 0.0
+
     # -- body region -------------------------------------------------------------------------
-    def _region(self, lines: list[Line]) -> tuple[int, int] | None:
-        """First and last line index of the main body: the run of prose with most text."""
+    def _region(self, lines: list[Line], title: int | None) -> tuple[int, int] | None:
+        """First and last line index of the body: the run of prose right under the headline
+        (unless it is tiny next to the page's largest run), extended by runs that follow
+        without an end-of-article marker between."""
         body = [i for i, ln in enumerate(lines) if ln.cls == GOOD]
         if not body:
             body = [i for i, ln in enumerate(lines) if ln.cls == NEAR]
@@ -181,10 +224,28 @@ class Cleaner:
                 clusters.append([cur])
 
         def weight(c: list[int]) -> int:
-            return sum(len(lines[i].text) for i in c)
+            # Capped per line: a page may carry the whole article again as one giant line.
+            return sum(min(len(lines[i].text), self.t.line_weight_cap) for i in c)
 
-        main = max(clusters, key=weight)
-        return main[0], main[-1]
+        heaviest = max(range(len(clusters)), key=lambda k: weight(clusters[k]))
+        top = weight(clusters[heaviest])
+        main = heaviest
+        if title is not None:
+            after = next((k for k, c in enumerate(clusters) if c[0] > title), None)
+            if (
+                after is not None
+                and clusters[after][0] - title <= self.t.title_to_body_lines
+                and weight(clusters[after]) >= self.t.first_run_share * top
+            ):
+                main = after
+        start, end = clusters[main][0], clusters[main][-1]
+        for c in clusters[main + 1 :]:
+            if any(ln.ends_article for ln in lines[end + 1 : c[0]]):
+                break
+            if weight(c) < self.t.next_run_share * weight(clusters[main]):
+                break
+            end = c[-1]
+        return start, end
 
     # -- published date ------------------------------------------------------------------------
     def _published(
@@ -219,11 +280,10 @@ class Cleaner:
     def clean(self, text: str) -> CleanResult:
         lines = self._lines(text)
         self._classify(lines)
-        first = self._region(lines)
-        title = self._find_title(lines, first[0] if first else len(lines))
+        title = self._find_title(lines)
         if title is not None:
-            self._drop_title_copies(lines, title, first[0] if first else len(lines))
-        region = self._region(lines)
+            self._drop_title_copies(lines, title)
+        region = self._region(lines, title)
         start, end = region if region else (len(lines), -1)
         published, pub_line = self._published(lines, title, start)
         keep_reason: dict[int, str] = {}
@@ -244,14 +304,14 @@ class Cleaner:
                     keep_reason[i] = reason
         return self._result(lines, keep_reason, title, published, pub_line)
 
-    def _drop_title_copies(self, lines: list[Line], title: int, body_start: int) -> None:
+    def _drop_title_copies(self, lines: list[Line], title: int) -> None:
         """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
         title_key = _key(lines[title].text)
         for i, ln in enumerate(lines):
             k = _key(ln.text)
             if k == title_key:
                 ln.cls, ln.rule = DROP, "title"
-            elif ln.cls != DROP and i < max(body_start, title + 1) and title_key in k:
+            elif ln.cls != DROP and i < title and title_key in k:
                 ln.cls, ln.rule = DROP, "title_variant"
 
     def _short_in_region(self, lines: list[Line], i: int) -> str | None:

@@ -60,6 +60,10 @@ class Thresholds(BaseModel):
     contains_max_words: int
     region_gap: int
     menu_run: int
+    first_run_share: float
+    title_to_body_lines: int
+    next_run_share: float
+    line_weight_cap: int
 
 
 class RuleSet(BaseModel):
