@@ -34,6 +34,7 @@ class Line:
     cls: str = SHORT
     rule: str | None = None
     ends_article: bool = False
+    group: str = ""
     date: DateHit | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -65,7 +66,11 @@ class Cleaner:
         self.rules = rules
         self.t = rules.t
         self.dates = DateFinder(rules.ruleset)
-        self.ends_article = {r.id for r in rules.ruleset.rules if r.ends_article}
+        self.teaser_marks = {"date_line"} | {
+            r.id for r in rules.ruleset.rules if r.group == "byline"
+        }
+        # Boundaries of these groups can fall inside an article (a related-stories box).
+        self.soft_groups = {"related"}
         # A headline can look like a one-line menu label; these rules do not rule it out.
         self.title_rules = {r.id for r in rules.ruleset.rules if r.group == "navigation"}
         # Lines that may stand between a headline and its first paragraph.
@@ -98,7 +103,8 @@ class Cleaner:
         for ln in lines:
             rule = self.rules.match_line(ln.text, ln.words)
             if rule is not None:
-                ln.cls, ln.rule, ln.ends_article = DROP, rule.id, rule.id in self.ends_article
+                ln.cls, ln.rule, ln.group = DROP, rule.id, rule.group
+                ln.ends_article = rule.ends_article
                 continue
             hit = self.dates.find(ln.text)
             if hit is not None:
@@ -126,6 +132,15 @@ class Cleaner:
                 ln.cls = NEAR
             else:
                 ln.cls = SHORT
+
+    def _demote_teasers(self, lines: list[Line]) -> None:
+        """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
+        list of other stories, not a paragraph of this one."""
+        for i, ln in enumerate(lines[:-1]):
+            if ln.cls in (GOOD, NEAR) and not _SENTENCE_END.search(ln.text):
+                nxt = lines[i + 1]
+                if nxt.cls == DROP and nxt.rule in self.teaser_marks:
+                    ln.cls = SHORT
 
     # -- title -----------------------------------------------------------------------------
     def _find_title(self, lines: list[Line]) -> int | None:
@@ -239,12 +254,19 @@ class Cleaner:
             ):
                 main = after
         start, end = clusters[main][0], clusters[main][-1]
+        so_far = weight(clusters[main])
         for c in clusters[main + 1 :]:
-            if any(ln.ends_article for ln in lines[end + 1 : c[0]]):
-                break
-            if weight(c) < self.t.next_run_share * weight(clusters[main]):
+            between = lines[end + 1 : c[0]]
+            if any(ln.ends_article and ln.group not in self.soft_groups for ln in between):
+                break  # comments: what follows is readers' text, however long
+            # A related-stories box can sit inside an article; more article follows it
+            # when the next run outweighs what was read so far.
+            soft = any(ln.ends_article for ln in between)
+            need = self.t.soft_cross_share if soft else self.t.next_run_share
+            if weight(c) < need * so_far:
                 break
             end = c[-1]
+            so_far += weight(c)
         return start, end
 
     # -- published date ------------------------------------------------------------------------
@@ -281,6 +303,7 @@ class Cleaner:
         lines = self._lines(text)
         self._classify(lines)
         title = self._find_title(lines)
+        self._demote_teasers(lines)
         if title is not None:
             self._drop_title_copies(lines, title)
         region = self._region(lines, title)

@@ -64,6 +64,7 @@ class Thresholds(BaseModel):
     title_to_body_lines: int
     next_run_share: float
     line_weight_cap: int
+    soft_cross_share: float
 
 
 class RuleSet(BaseModel):
