@@ -125,7 +125,12 @@ def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(min_size=1, max_size=300), st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+# A UTF-16 LE BOM followed by U+0000 is byte for byte a UTF-32 LE BOM: text starting with NUL
+# cannot round-trip, in any decoder.
+@given(
+    st.text(min_size=1, max_size=300).filter(lambda t: not t.startswith("\x00")),
+    st.sampled_from(["utf-8", "utf-16", "utf-32"]),
+)
 def test_unicode_with_bom_round_trips(text: str, codec: str) -> None:
     data = text.encode(codec)  # utf-16/32 write a BOM
     result = decode_bytes(data)

@@ -114,7 +114,7 @@ def _factory(only: tuple[str, ...] | None = None) -> DetectorFactory:
     return factory
 
 
-def _langdetect(text: str, only: tuple[str, ...] | None = None) -> tuple[str, float]:
+def _langdetect(text: str, only: tuple[str, ...] | None) -> tuple[str, float]:
     detector = _factory(only).create()
     detector.append(text)
     try:
@@ -134,57 +134,85 @@ def script_counts(text: str) -> dict[str, int]:
     return counts
 
 
+def _english_share(words: list[str], data: LangData) -> float:
+    return sum(1 for w in words if w in data.english) / (len(words) or 1)
+
+
 def _latin(text: str, data: LangData) -> tuple[str, float, str]:
     words = [w.lower() for w in _WORD.findall(text)]
-    n = len(words) or 1
-    en = sum(1 for w in words if w in data.english) / n
+    en = _english_share(words, data)
     if len(words) >= data.english_fast_min_words and en >= data.english_fast_ratio:
         return "en", min(1.0, 0.9 + en / 4), "Latn"
-    hinglish = sum(1 for w in words if w in data.hinglish) / n
+    hinglish = sum(1 for w in words if w in data.hinglish) / (len(words) or 1)
     if hinglish >= data.hinglish_ratio and hinglish > en:
         return "hi", min(1.0, 0.5 + hinglish), "Latn"
-    lang, prob = _langdetect(text[: data.sample_chars])
+    lang, prob = _langdetect(text, None)
     return lang, prob, "Latn"
 
 
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
-    words = text.split()
-    hits = {
-        lang: sum(1 for w in words if w.strip(".,;:!?।॥\"'") in vocab)
-        for lang, vocab in data.deva.items()
-    }
+    hits = _deva_markers(text, data)
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
     (top, n1), (_, n2) = ranked[0], ranked[1]
     if n1 >= data.marker_min and n1 >= data.marker_margin * max(n2, 1):
         return top, min(1.0, 0.8 + 0.2 * (n1 - n2) / n1)
-    lang, prob = _langdetect(text[: data.sample_chars], ("hi", "mr", "ne"))
+    lang, prob = _langdetect(text, ("hi", "mr", "ne"))
     return (lang, prob) if lang != "und" else ("hi", 0.5)
 
 
-def _decide(text: str, data: LangData) -> tuple[str, float, str, int]:
-    counts = script_counts(text[: data.sample_chars * 2])
+def _deva_markers(text: str, data: LangData) -> dict[str, int]:
+    words = [w.strip(".,;:!?।॥\"'") for w in text.split()]
+    return {lang: sum(1 for w in words if w in vocab) for lang, vocab in data.deva.items()}
+
+
+def _decide(text: str, data: LangData) -> tuple[str, float, str]:
+    """The language of a text from a bounded sample: script, then words, then langdetect."""
+    sample = text[: data.sample_chars]
+    counts = script_counts(sample)
     letters = sum(counts.values())
     if letters < data.min_letters:
-        return "und", 0.0, max(counts, key=lambda k: counts[k]) if counts else "Zyyy", letters
+        return "und", 0.0, max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
     script = max(sorted(counts), key=lambda k: counts[k])
     share = counts[script] / letters
     if script == "Kana" or (script == "Hani" and "Kana" in counts):
-        return "ja", share, "Jpan", letters
+        return "ja", share, "Jpan"
     if script == "Latn":
-        lang, conf, script = _latin(text, data)
+        lang, conf, script = _latin(sample, data)
     elif script == "Deva":
-        lang, conf = _devanagari(text, data)
+        lang, conf = _devanagari(sample, data)
     elif script in SCRIPT_LANG:
         lang, conf = SCRIPT_LANG[script], 1.0
     else:
-        lang, conf = _langdetect(text[: data.sample_chars])
-    return lang, round(conf * share, 3), script, letters
+        lang, conf = _langdetect(sample, None)
+    return lang, round(conf * share, 3), script
+
+
+def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) -> tuple[str, int]:
+    """A paragraph's language without langdetect (cheap): its script, English and romanized
+    Hindi function words, Devanagari markers; otherwise the document's language."""
+    counts = script_counts(p[: data.sample_chars])
+    letters = sum(counts.values())
+    if letters < data.min_letters:
+        return "und", 0
+    script = max(sorted(counts), key=lambda k: counts[k])
+    if script == "Latn":
+        words = [w.lower() for w in _WORD.findall(p)]
+        if _english_share(words, data) >= data.english_fast_ratio:
+            return "en", letters
+        if sum(1 for w in words if w in data.hinglish) / (len(words) or 1) >= data.hinglish_ratio:
+            return "hi", letters
+    elif script == "Deva" and doc_script != "Deva":
+        hits = _deva_markers(p, data)
+        return max(sorted(hits), key=lambda k: hits[k]) if any(hits.values()) else "hi", letters
+    elif script in SCRIPT_LANG:
+        return SCRIPT_LANG[script], letters
+    return (doc_lang, letters) if script == doc_script or doc_script == "Jpan" else ("und", 0)
 
 
 def detect_language(text: str) -> LangResult:
     """Tag a clean text; 'und' when too short or not confident."""
     data = lang_data()
-    lang, conf, script, _ = _decide(text, data)
+    lang, conf, script = _decide(text, data)
     if conf < data.min_confidence:
         lang = "und"
     shares: dict[str, float] = {}
@@ -192,9 +220,9 @@ def detect_language(text: str) -> LangResult:
     if len(paragraphs) > 1:
         total = 0
         for p in paragraphs:
-            plang, pconf, _, letters = _decide(p, data)
+            plang, letters = _paragraph_language(p, lang, script, data)
             # Paragraphs too short to tell are left out rather than counted as 'und'.
-            if pconf >= data.min_confidence:
+            if plang != "und":
                 shares[plang] = shares.get(plang, 0) + letters
                 total += letters
         shares = {k: round(v / total, 2) for k, v in sorted(shares.items()) if v / total >= 0.01}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -93,22 +94,20 @@ class Article(BaseModel):
     schema_version: int = SCHEMA_VERSION
 
 
-class LineDecision(BaseModel):
-    """What the cleaner decided about one input line, and why."""
+@dataclass(frozen=True, slots=True)
+class LineDecision:
+    """What the cleaner decided about one input line (1-based `line`), and why: `rule` is the
+    rule id that dropped it, or the reason it was kept."""
 
-    model_config = ConfigDict(frozen=True)
-
-    line: int = Field(description="1-based line number in the article's text")
+    line: int
     text: str
     keep: bool
-    rule: str = Field(description="rule id that dropped the line, or why it was kept")
-    score: float | None = None
+    rule: str
 
 
-class CleanResult(BaseModel):
+@dataclass(frozen=True)
+class CleanResult:
     """Output of the cleaner: the body, its title and date, and one decision per line."""
-
-    model_config = ConfigDict(frozen=True)
 
     text: str
     title: str | None

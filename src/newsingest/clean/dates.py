@@ -16,6 +16,7 @@ _TIME = re.compile(
 )
 _FILLER = re.compile(r"[|•·,:;/()\[\]–—-]+|\b(?:on|at|date|time|am|pm|ist|gmt|utc|et)\b", re.I)
 MIN_YEAR, MAX_YEAR = 1990, 2100
+_DIGIT = re.compile(r"\d{4}")  # every supported form has a four-digit year
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class DateFinder:
     def find(self, line: str) -> DateHit | None:
         """The first valid date in the line, if any."""
         text = line.translate(_DEVANAGARI_DIGITS)
+        if not _DIGIT.search(text):
+            return None
         for rx in (self.month_first, self.day_first):
             for m in rx.finditer(text):
                 d = _make(int(m["year"]), self.months[m["mon"].lower()], int(m["day"]))

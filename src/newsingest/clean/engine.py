@@ -13,7 +13,7 @@ from ..normalize import normalize_line
 from .dates import DateFinder, DateHit
 from .rules import CompiledRules, compiled_rules
 
-_SENTENCE_END = re.compile(r"[.!?।॥…:;][\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
 _TOKEN_EDGE = "\"'“”‘’«»()[]{}.,;:!?।॥…-–—*#"
 _WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _KEY_JUNK = re.compile(r"[\W_]+")
@@ -83,15 +83,16 @@ class Cleaner:
         out: list[Line] = []
         para = 0
         blank = True
+        stopwords = self.rules.stopwords
         for no, raw in enumerate(text.split("\n"), 1):
-            s = normalize_line(raw)
+            s = normalize_line(raw) if raw and not raw.isspace() else ""
             if not s:
                 para += 0 if blank else 1
                 blank = True
                 continue
             blank = False
             toks = s.split()
-            stop = sum(1 for w in toks if w.strip(_TOKEN_EDGE).lower() in self.rules.stopwords)
+            stop = sum(1 for w in toks if w.strip(_TOKEN_EDGE).lower() in stopwords)
             out.append(Line(no=no, text=s, para=para, words=_units(s, len(toks)), stop=stop))
         return out
 
@@ -106,11 +107,12 @@ class Cleaner:
                 ln.cls, ln.rule, ln.group = DROP, rule.id, rule.group
                 ln.ends_article = rule.ends_article
                 continue
-            hit = self.dates.find(ln.text)
+            # Date lines and datelines are short; body sentences with dates are not wanted.
+            hit = self.dates.find(ln.text) if ln.words <= t.date_max_words else None
             if hit is not None:
                 ln.date = hit
                 extra = self.dates.extra_words(ln.text, hit)
-                if ln.words <= 16 and extra <= t.date_line_max_extra_words:
+                if extra <= t.date_line_max_extra_words:
                     ln.cls, ln.rule = DROP, "date_line"
                     continue
             ratio = ln.stop / ln.words if ln.words else 0.0
@@ -153,6 +155,7 @@ class Cleaner:
             len(lines),
         )
         keys = [_key(ln.text) for ln in lines]
+        joined = "\n".join(keys)
         counts: dict[str, int] = {}
         for k in keys:
             counts[k] = counts.get(k, 0) + 1
@@ -166,9 +169,7 @@ class Cleaner:
         best: tuple[float, int] | None = None
         limit = min(len(lines), max(first_good + 3, t.header_scan_lines))
         # Headlines after the comments or related box belong to other articles.
-        limit = next(
-            (i for i in range(first_good, limit) if lines[i].ends_article), limit
-        )
+        limit = next((i for i in range(first_good, limit) if lines[i].ends_article), limit)
         seen: set[str] = set()
         for i in range(limit):
             ln = lines[i]
@@ -185,15 +186,13 @@ class Cleaner:
             evidence = 0.0
             if counts[k] > 1:
                 evidence += 3
-            if any(k in other and k != other for other in keys):
+            if joined.count(k) > counts[k]:  # also inside a longer line ("Title | Site")
                 evidence += 2
             if any(tail in k for tail in tails):
                 evidence += 2
             if i < first_good:  # inside the body every subheading leads to prose
                 evidence += self._leads_to_body(lines, i)
-            if not evidence and (
-                i >= first_good or (ln.cls == GOOD and not _title_case(ln.text))
-            ):
+            if not evidence and (i >= first_good or (ln.cls == GOOD and not _title_case(ln.text))):
                 continue  # a subheading or a lead paragraph without a full stop
             # Nearer the body wins ties: site names and taglines sit above the headline.
             score = 1 + evidence + 0.01 * i / max(limit, 1)
@@ -275,7 +274,7 @@ class Cleaner:
     ) -> tuple[str | None, int | None]:
         best: tuple[int, int] | None = None
         for i, ln in enumerate(lines):
-            if ln.date is None or ln.date.ambiguous or ln.words > 20:
+            if ln.date is None or ln.date.ambiguous:
                 continue
             if ln.cls == DROP and ln.rule not in ("date_line", "byline", "hi_byline"):
                 continue
@@ -376,13 +375,11 @@ class Cleaner:
         one_per_line = len({ln.para for ln in lines}) <= 1
         for i, ln in enumerate(lines):
             if i not in keep_reason:
-                decisions.append(
-                    LineDecision(line=ln.no, text=ln.text, keep=False, rule=ln.rule or "dropped")
-                )
+                decisions.append(LineDecision(ln.no, ln.text, False, ln.rule or "dropped"))
                 continue
             body, trimmed = self.rules.trim(ln.text)
             reason = keep_reason[i] if not trimmed else f"{keep_reason[i]}+{'+'.join(trimmed)}"
-            decisions.append(LineDecision(line=ln.no, text=ln.text, keep=True, rule=reason))
+            decisions.append(LineDecision(ln.no, ln.text, True, reason))
             joined = not one_per_line and ln.para == last_para and last_kept == i - 1
             if joined:
                 paragraphs[-1].append(body)

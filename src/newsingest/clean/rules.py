@@ -32,6 +32,9 @@ class Rule(BaseModel):
     example: str = Field(min_length=1)
     max_words: int | None = None
     ends_article: bool = Field(False, description="article text rarely continues after it")
+    needles: tuple[str, ...] = Field(
+        (), description="contains rules: lowercase strings one of which any match includes"
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -57,6 +60,7 @@ class Thresholds(BaseModel):
     title_min_words: int
     header_scan_lines: int
     date_line_max_extra_words: int
+    date_max_words: int
     contains_max_words: int
     region_gap: int
     menu_run: int
@@ -93,18 +97,49 @@ class CompiledRules:
             flags = re.IGNORECASE
             by_kind.setdefault(r.kind, []).append((r, re.compile(r.pattern, flags)))
         self.line = by_kind.get("line", [])
+        # All whole-line rules as one alternation: one regex call per line instead of one per
+        # rule. Alternatives are tried in rule order, so the first rule that matches wins.
+        self._line_names = [f"r{k}" for k in range(len(self.line))]
+        self._line_any = re.compile(
+            "|".join(f"(?P<r{k}>{r.pattern})" for k, (r, _) in enumerate(self.line)) or "(?!)",
+            re.IGNORECASE,
+        )
         self.contains = by_kind.get("contains", [])
+        # All needles in one alternation: one search per line tells whether any contains rule
+        # can fire at all (most lines: none can).
+        needles = sorted({n for r, _ in self.contains for n in r.needles}, key=len, reverse=True)
+        self._any_needle = re.compile("|".join(map(re.escape, needles))) if needles else None
+        self._unguarded = any(not r.needles for r, _ in self.contains)
+        self.longest_contains = max(
+            (r.max_words or self.t.contains_max_words for r, _ in self.contains), default=0
+        )
         self.trim_start = by_kind.get("trim_start", [])
         self.trim_end = by_kind.get("trim_end", [])
 
     def match_line(self, text: str, words: int) -> Rule | None:
         """The first line or contains rule that drops this whole line, if any."""
-        for rule, rx in self.line:
-            if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+        m = self._line_any.fullmatch(text)
+        if m is not None:
+            k = next(k for k, name in enumerate(self._line_names) if m.group(name) is not None)
+            rule = self.line[k][0]
+            if rule.max_words is None or words <= rule.max_words:
                 return rule
+            # The first match is over its word limit: fall back to asking rule by rule.
+            for rule, rx in self.line[k + 1 :]:
+                if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+                    return rule
         limit = self.t.contains_max_words
+        if words > self.longest_contains:
+            return None
+        low = text.lower()
+        if not self._unguarded and self._any_needle and not self._any_needle.search(low):
+            return None
         for rule, rx in self.contains:
-            if words <= (rule.max_words or limit) and rx.search(text):
+            if words > (rule.max_words or limit):
+                continue
+            if rule.needles and not any(n in low for n in rule.needles):
+                continue
+            if rx.search(text):
                 return rule
         return None
 
