@@ -11,6 +11,7 @@ milliseconds per page (cleaning only, measured in this process).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import sys
@@ -59,6 +60,16 @@ def clean_pages(bench: Path, names: list[str], out: Path) -> float:
         text = "\n\n".join(a.text for a in items if isinstance(a, Article))
         (out / name).write_text(text, encoding="utf-8")
     return spent
+
+
+def corpus_hash(bench: Path, split: str = "dev") -> str:
+    """sha256 over the split's names, pages and gold: a floor only holds for the same data."""
+    h = hashlib.sha256()
+    for name in (bench / f"{split}.txt").read_text(encoding="utf-8").split():
+        h.update(name.encode())
+        h.update((bench / "corpus" / name).read_bytes())
+        h.update((bench / "gold" / name).read_bytes())
+    return h.hexdigest()
 
 
 def evaluate(bench: Path = DEFAULT_BENCH, split: str = "dev") -> dict[str, object]:

@@ -126,3 +126,15 @@ def test_python_dash_m_and_gzip_output(tmp_path: Path) -> None:
         text=True,
     )
     assert proc.returncode == 0 and proc.stdout == "" and out.read_bytes()[:2] == b"\x1f\x8b"
+
+
+def test_explain_every_seed_and_bench_page(in_root: Path) -> None:
+    from newsingest import Explanation, IngestConfig, explain_paths
+
+    paths = ["seeds/"]
+    bench = ROOT.parent / "shared" / "bench" / "cleaning" / "corpus"
+    if bench.exists():
+        paths.append(str(bench))
+    results = explain_paths(paths, IngestConfig(delimiter=None))
+    assert len(results) >= 5 and all(isinstance(r, Explanation) for r in results)
+    assert all(r.decisions for r in results if isinstance(r, Explanation))

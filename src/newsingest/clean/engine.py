@@ -53,6 +53,11 @@ def _title_case(text: str) -> bool:
     return bool(words) and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
 
 
+def _caseless(text: str) -> bool:
+    """No upper/lower case letters (Devanagari, CJK): capitals cannot mark a headline."""
+    return text.lower() == text.upper()
+
+
 def _units(text: str, words: int) -> int:
     """Word count, with CJK/Korean characters counted two to a word (no spaces there)."""
     wide = len(_WIDE_SCRIPTS.findall(text))
@@ -75,7 +80,9 @@ class Cleaner:
         self.title_rules = {r.id for r in rules.ruleset.rules if r.group == "navigation"}
         # Lines that may stand between a headline and its first paragraph.
         self.header_rules = {"date_line"} | {
-            r.id for r in rules.ruleset.rules if r.group in ("byline", "share", "credits", "ads")
+            r.id
+            for r in rules.ruleset.rules
+            if r.group in ("byline", "share", "social", "credits", "ads")
         }
 
     # -- per-line features ---------------------------------------------------------------
@@ -161,10 +168,10 @@ class Cleaner:
             counts[k] = counts.get(k, 0) + 1
         # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
         tails = [
-            tr[-30:]
+            tail
             for ln in lines
             if _TRUNCATED.search(ln.text)
-            if len(tr := _key(_TRUNCATED.sub("", ln.text))) >= 12
+            if len(tail := " ".join(_key(_TRUNCATED.sub("", ln.text)).split()[-3:])) >= 10
         ]
         best: tuple[float, int] | None = None
         limit = min(len(lines), max(first_good + 3, t.header_scan_lines))
@@ -194,8 +201,8 @@ class Cleaner:
                 evidence += self._leads_to_body(lines, i)
             if not evidence and (i >= first_good or (ln.cls == GOOD and not _title_case(ln.text))):
                 continue  # a subheading or a lead paragraph without a full stop
-            # Nearer the body wins ties: site names and taglines sit above the headline.
-            score = 1 + evidence + 0.01 * i / max(limit, 1)
+            # Longer wins ties: site names, taglines and desks are shorter than headlines.
+            score = 1 + evidence + 0.01 * min(ln.words, t.title_max_words) / t.title_max_words
             if best is None or score > best[0]:
                 best = (score, i)
         return best[1] if best is not None else None
