@@ -76,8 +76,6 @@ class Cleaner:
         }
         # Boundaries of these groups can fall inside an article (a related-stories box).
         self.soft_groups = {"related"}
-        # A headline can look like a one-line menu label; these rules do not rule it out.
-        self.title_rules = {r.id for r in rules.ruleset.rules if r.group == "navigation"}
         # Lines that may stand between a headline and its first paragraph.
         self.header_rules = {"date_line"} | {
             r.id
@@ -185,7 +183,7 @@ class Cleaner:
             if keys[i] in seen:
                 continue  # a later copy of a headline is never the headline itself
             seen.add(keys[i])
-            if ln.cls == DROP and ln.rule not in self.title_rules:
+            if ln.cls == DROP:
                 continue
             if ln.text.endswith((".", "।", ":")) or _TRUNCATED.search(ln.text):
                 continue
