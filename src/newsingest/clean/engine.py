@@ -312,6 +312,10 @@ class Cleaner:
             self._drop_title_copies(lines, title)
         region = self._region(lines, title)
         start, end = region if region else (len(lines), -1)
+        lists = self._list_items(lines)
+        # A list introduced at the body's last line ("Tour dates:") belongs to the body.
+        while end + 1 in lists:
+            end += 1
         published, pub_line = self._published(lines, title, start)
         keep_reason: dict[int, str] = {}
         for i, ln in enumerate(lines):
@@ -323,6 +327,8 @@ class Cleaner:
                 ln.cls, ln.rule = DROP, "after_body"
             elif ln.cls in (GOOD, NEAR):
                 keep_reason[i] = "body" if ln.cls == GOOD else "near_body"
+            elif i in lists:
+                keep_reason[i] = "list_item"
             else:
                 reason = self._short_in_region(lines, i)
                 if reason is None:
@@ -340,6 +346,26 @@ class Cleaner:
                 ln.cls, ln.rule = DROP, "title"
             elif ln.cls != DROP and i < title and title_key in k:
                 ln.cls, ln.rule = DROP, "title_variant"
+
+    def _list_items(self, lines: list[Line]) -> set[int]:
+        """Lines of a list and the line ending in a colon that introduces it: the lines after it
+        in the same block (no blank line between), up to a chrome line or returning prose."""
+        items: set[int] = set()
+        for i, ln in enumerate(lines):
+            if ln.cls == DROP or not ln.text.endswith(":"):
+                continue
+            j = i + 1
+            while (
+                j < len(lines)
+                and lines[j].para == ln.para
+                and lines[j].cls != DROP
+                and lines[j].words <= self.t.list_item_max_words
+                and not (lines[j].cls == GOOD and _SENTENCE_END.search(lines[j].text))
+            ):
+                j += 1
+            if j - i - 1 >= 2:
+                items.update(range(i, j))  # the introducing line too
+        return items
 
     def _short_in_region(self, lines: list[Line], i: int) -> str | None:
         """Keep a short line inside the body when it reads as a subheading or a short sentence."""

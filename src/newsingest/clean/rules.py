@@ -69,6 +69,7 @@ class Thresholds(BaseModel):
     next_run_share: float
     line_weight_cap: int
     soft_cross_share: float
+    list_item_max_words: int
 
 
 class RuleSet(BaseModel):
