@@ -54,7 +54,7 @@ def test_bomless_wide_encodings(codec: str, text: str) -> None:
 
 def test_cp1252_english() -> None:
     d = ok(EN.encode("cp1252"))
-    assert d.text == EN and d.encoding == "cp1252/ascii-majority"
+    assert d.text == EN and d.encoding.startswith("cp1252/")
 
 
 def test_cyrillic_cp1251() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import chardet
@@ -24,12 +25,21 @@ REPLACE_EVIDENCE_RATIO = 10
 # chardet 7 reports low confidences even when right (0.3-0.4 for clean Cyrillic or GB18030),
 # so the floor is low; below it the file is rejected as undecodable.
 CHARDET_CONFIDENCE_MIN = 0.2
-# Non-UTF-8 text that is at least this share ASCII is Latin script with a few accents or curly
-# quotes. chardet guesses among Latin code pages poorly on such text (cp1252 English comes back
-# as Hungarian cp1250), so it is read as cp1252, the web's de-facto Latin-1 (as WHATWG does),
-# unless chardet is sure of another code page.
-ASCII_MAJORITY = 0.85
-CHARDET_SURE = 0.6
+# Non-UTF-8 text that is at least this share ASCII is Latin script with the odd accent or curly
+# quote. chardet guesses among Latin code pages poorly on such text (cp1252 English comes back
+# as Hungarian cp1250), so it is read as cp1252, the web's de-facto Latin-1 (as WHATWG does).
+# The price: a nearly-ASCII page in cp1250 or KOI8-R with a handful of non-ASCII letters.
+ASCII_MAJORITY = 0.97
+CHARDET_SAMPLE_BYTES = 16 * 1024
+LATIN_CODECS = frozenset({"cp1252", "cp1250", "iso-8859-15", "cp1254", "cp1257", "cp1258"})
+MULTIBYTE = frozenset({"cp932", "euc-jp", "gb18030", "big5hkscs", "cp949", "iso-2022-jp"})
+# Without any guess from chardet, a cp1252 reading with more odd characters than this share of
+# its non-ASCII ones is not text in a Western code page.
+ODD_SHARE_MAX = 0.5
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_IN_WORD_MARKS = frozenset("’‘´—–·\u00ad")  # it’s, well‑known, soft hyphens
+_WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd"})
+_COMMON_MARKS = frozenset("’‘´“”„‚—–…«»‹›€£¥¢©®™°±·•§¶×÷¿¡\u00a0\u00ad")
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -106,6 +116,7 @@ CHARDET_CODECS: dict[str, str] = {
 VALID_UTF8_MULTI = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+_ASCII = bytes(range(0x80))
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 # cp1252's printable characters in 0x80-0x9f, so mojibake made through cp1252 maps back.
@@ -147,18 +158,16 @@ def _magic(data: bytes) -> str | None:
 
 def _nul_pattern(sample: bytes) -> str | None:
     """Guess BOM-less UTF-16/32 from where the NUL bytes sit."""
-    nuls = [i for i, b in enumerate(sample) if b == 0]
-    if len(nuls) < max(4, len(sample) // 50):
+    n = sample.count(0)
+    if n < max(4, len(sample) // 50):
         return None
-    by4 = [0, 0, 0, 0]
-    for i in nuls:
-        by4[i % 4] += 1
-    n = len(nuls)
-    # UTF-32: three NULs in every four bytes for ASCII, two for BMP text; the pair of high
-    # bytes always zero decides the byte order.
-    if (by4[2] + by4[3]) / n >= 0.6 and min(by4[2], by4[3]) >= 0.45 * len(sample) / 4:
+    by4 = [sample[k::4].count(0) for k in range(4)]
+    quarter = len(sample) / 4
+    # UTF-32: the two high bytes of every code unit are zero (BMP text), so both of those
+    # positions are nearly always NUL; which two decides the byte order.
+    if min(by4[2], by4[3]) >= 0.9 * quarter and (by4[2] + by4[3]) / n >= 0.6:
         return "utf-32-le"
-    if (by4[0] + by4[1]) / n >= 0.6 and min(by4[0], by4[1]) >= 0.45 * len(sample) / 4:
+    if min(by4[0], by4[1]) >= 0.9 * quarter and (by4[0] + by4[1]) / n >= 0.6:
         return "utf-32-be"
     odd = (by4[1] + by4[3]) / n
     if odd >= NUL_PARITY_MIN:
@@ -197,29 +206,55 @@ def _utf8_with_replacement(data: bytes) -> tuple[str, int] | None:
     return "".join(parts), bad
 
 
+def _oddities(text: str) -> int:
+    """Non-ASCII characters a wrong code page leaves in words ('³' for 'ł' when cp1250 is read
+    as cp1252): not a letter, mark or decimal digit, or a punctuation mark inside a word."""
+    odd = 0
+    for m in _NON_ASCII.finditer(text):
+        c = m.group()
+        if unicodedata.category(c) in _WORD_CATEGORIES:
+            continue
+        i = m.start()
+        inside = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+        odd += c not in _COMMON_MARKS or (inside and c not in _IN_WORD_MARKS)
+    return odd
+
+
 def _legacy(data: bytes) -> tuple[str, str] | DecodeFailure:
-    """A legacy code page: chardet on a bounded sample, with the cp1252 rule for Latin text."""
+    """A legacy code page: cp1252 for nearly-ASCII text that reads cleanly, else chardet on a
+    bounded sample; among Latin code pages the one that leaves fewer odd characters wins."""
     sample = data[:SAMPLE_BYTES]
-    guess = chardet.detect(sample)
+    western, western_name = _try(data, "cp1252"), "cp1252"
+    if western is None:
+        # The five bytes cp1252 leaves undefined: latin-1 maps them to C1 controls instead.
+        western, western_name = data.decode("latin-1"), "latin-1"
+    head = western[:SAMPLE_BYTES]
+    nearly_ascii = len(sample.translate(None, _ASCII)) <= (1 - ASCII_MAJORITY) * len(sample)
+    if nearly_ascii and not _oddities(head):
+        return western, f"{western_name}/ascii-majority"
+    # chardet reads a sample around the non-ASCII bytes: that is where encodings differ.
+    first = max(0, len(sample) - len(sample.lstrip(_ASCII)) - 64)
+    guess = chardet.detect(data[first : first + CHARDET_SAMPLE_BYTES])
     name = (guess.get("encoding") or "").lower()
     confidence = float(guess.get("confidence") or 0.0)
-    codec = CHARDET_CODECS.get(name)
-    ascii_share = sum(1 for b in sample if b < 0x80) / max(len(sample), 1)
-    step = "chardet"
-    if ascii_share >= ASCII_MAJORITY and (codec is None or confidence < CHARDET_SURE):
-        codec, step = "cp1252", "ascii-majority"
-    elif codec is None or confidence < CHARDET_CONFIDENCE_MIN:
+    mapped = CHARDET_CODECS.get(name)
+    if mapped is not None and mapped not in LATIN_CODECS:
+        text = _try(data, mapped)
+        # A multi-byte code page that decodes the whole file is evidence in itself.
+        if text is not None and (confidence >= CHARDET_CONFIDENCE_MIN or mapped in MULTIBYTE):
+            return text, f"{mapped}/chardet"
+    options = [(western_name, western)]
+    if mapped in LATIN_CODECS and mapped != "cp1252" and (text := _try(data, mapped)) is not None:
+        options.append((mapped, text))
+    scored = [(_oddities(t[:SAMPLE_BYTES]), k, codec, t) for k, (codec, t) in enumerate(options)]
+    odd, _, codec, text = min(scored)
+    high = len(_NON_ASCII.findall(head)) or 1
+    if mapped is None and odd > ODD_SHARE_MAX * high:
         return DecodeFailure(
             RejectReason.UNDECODABLE,
             f"not UTF-8; best guess {name or 'none'} at confidence {confidence:.2f}",
         )
-    text = _try(data, codec)
-    if text is None and codec == "cp1252":
-        # The five bytes cp1252 leaves undefined: latin-1 maps them to C1 controls instead.
-        codec, text = "latin-1", data.decode("latin-1")
-    if text is None:
-        return DecodeFailure(RejectReason.UNDECODABLE, f"bytes are not valid {codec}")
-    return text, f"{codec}/{step}"
+    return text, f"{codec}/{'chardet' if codec == mapped else 'latin-default'}"
 
 
 def _unmojibake_run(m: re.Match[str]) -> str:
@@ -233,8 +268,13 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     """Undo UTF-8 that was read as cp1252/latin-1, one verified run at a time."""
     if not MOJIBAKE_RUN.search(text):
         return text, False
-    fixed = MOJIBAKE_RUN.sub(_unmojibake_run, text)
-    return fixed, fixed != text
+    try:
+        # Fast path: the whole text is mojibake, and one round trip in C undoes it.
+        whole = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        fixed = MOJIBAKE_RUN.sub(_unmojibake_run, text)
+        return fixed, fixed != text
+    return whole, whole != text
 
 
 def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
