@@ -113,10 +113,13 @@ SAMPLES = {
 
 def texts(bench: Path) -> list[tuple[str, str]]:
     found = [(f"sample-{lang}", text * 20) for lang, text in SAMPLES.items()]
-    found += [(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    found += [
+        (p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))
+    ]
     if (bench / "corpus").exists():
         found += [
-            (p.name, p.read_text(encoding="utf-8")) for p in sorted((bench / "corpus").glob("*.txt"))
+            (p.name, p.read_text(encoding="utf-8"))
+            for p in sorted((bench / "corpus").glob("*.txt"))
         ]
     return found
 
@@ -147,7 +150,9 @@ def main() -> int:
             if made is not None:
                 corpus.append((case, *made))
     total_bytes = sum(len(d) for _, d, _ in corpus)
-    rows: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"ladder": [0, 0], "chardet": [0, 0]})
+    rows: dict[str, dict[str, list[int]]] = defaultdict(
+        lambda: {"ladder": [0, 0], "chardet": [0, 0]}
+    )
     speed = {}
     for name, fn in (("ladder", ladder), ("chardet", plain_chardet)):
         t0 = time.perf_counter()
@@ -170,8 +175,10 @@ def main() -> int:
     co = sum(r["chardet"][0] for r in rows.values())
     n = len(corpus)
     print(f"| **all** | {n} | **{lo / n:.1%}** | {co / n:.1%} |\n")
-    print(f"speed: ladder {speed['ladder']:.1f} MB/s, chardet {speed['chardet']:.1f} MB/s "
-          f"(ratio {speed['ladder'] / speed['chardet']:.1f}x)")
+    print(
+        f"speed: ladder {speed['ladder']:.1f} MB/s, chardet {speed['chardet']:.1f} MB/s "
+        f"(ratio {speed['ladder'] / speed['chardet']:.1f}x)"
+    )
     print("never worse than chardet on a case:", "yes" if not worse else f"NO: {', '.join(worse)}")
     return 0
 
