@@ -59,6 +59,7 @@ SCRIPT_LANG = {
     "Hang": "ko",
     "Kana": "ja",
 }
+_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
@@ -127,10 +128,16 @@ def _langdetect(text: str, only: tuple[str, ...] | None) -> tuple[str, float]:
 def script_counts(text: str) -> dict[str, int]:
     """Letters per script; only scripts that occur."""
     counts = {}
+    letters = len(_LETTER.findall(text))
+    seen = 0
     for name, rx in _SCRIPT_RX:
         n = len(rx.findall(text))
         if n:
             counts[name] = n
+            seen += n
+            # Latin and Devanagari come first; most texts need no other regex.
+            if seen >= letters:
+                break
     return counts
 
 

@@ -26,6 +26,8 @@ def split_bundle(text: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return [text] if text.strip() else []
     rx = _delimiter(delimiter)
+    if not _delimiter(rf"(?m)^[ \t]*(?:{delimiter})[ \t]*$").search(text):
+        return [text] if text.strip() else []  # the common case: one article, no line loop
     parts: list[list[str]] = [[]]
     for line in text.split("\n"):
         if rx.fullmatch(line.strip(" \t")):

@@ -62,6 +62,7 @@ class Thresholds(BaseModel):
     date_line_max_extra_words: int
     date_max_words: int
     contains_max_words: int
+    line_rule_max_words: int
     region_gap: int
     menu_run: int
     first_run_share: float
@@ -119,7 +120,7 @@ class CompiledRules:
 
     def match_line(self, text: str, words: int) -> Rule | None:
         """The first line or contains rule that drops this whole line, if any."""
-        m = self._line_any.fullmatch(text)
+        m = self._line_any.fullmatch(text) if words <= self.t.line_rule_max_words else None
         if m is not None:
             k = next(k for k, name in enumerate(self._line_names) if m.group(name) is not None)
             rule = self.line[k][0]

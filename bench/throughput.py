@@ -1,0 +1,102 @@
+"""Throughput: the naive loop vs `newsingest parse`, on one corpus, in one invocation.
+
+usage: python bench/throughput.py CORPUS_DIR [--jobs 1,2,4] [--limit N]
+
+The naive loop is what people glue together: read each file, chardet.detect, decode,
+langdetect.detect on the whole text (seeded), json.dumps. Each run is a child process timed
+wall-clock, with its peak resident memory (the largest of the process and its workers) from
+wait4. Ratios are the figures to judge; absolute numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+NAIVE = r"""
+import gzip, json, sys
+from pathlib import Path
+import chardet
+from langdetect import DetectorFactory, detect
+DetectorFactory.seed = 0
+n = 0
+out = open("/dev/null", "w")
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.is_file())[: int(sys.argv[2])]
+for p in files:
+    data = p.read_bytes()
+    if p.suffix == ".gz":
+        data = gzip.decompress(data)
+    enc = chardet.detect(data)["encoding"] or "utf-8"
+    text = data.decode(enc, errors="replace")
+    try:
+        lang = detect(text)
+    except Exception:
+        lang = "und"
+    out.write(json.dumps({"source": str(p), "language": lang, "text": text}) + "\n")
+    n += 1
+print(n)
+"""
+
+PARSE = r"""
+import sys
+from pathlib import Path
+from newsingest import Article, IngestConfig, parse_paths, to_json
+files = sorted(str(p) for p in Path(sys.argv[1]).rglob("*") if p.is_file())[: int(sys.argv[2])]
+n = 0
+out = open("/dev/null", "w")
+for item in parse_paths(files, IngestConfig(), jobs=int(sys.argv[3])):
+    if isinstance(item, Article):
+        out.write(to_json(item) + "\n")
+        n += 1
+print(n)
+"""
+
+
+def run(code: str, *args: str) -> tuple[float, int, int]:
+    """Seconds, articles written, and peak RSS in MB of a child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"child failed: {args}")
+    return seconds, int(out.split()[-1]), usage.ru_maxrss // 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--jobs", default="1,2,4")
+    ap.add_argument("--limit", type=int, default=10**9, help="use only the first N files")
+    args = ap.parse_args()
+    limit = str(args.limit)
+    naive_s, naive_n, naive_rss = run(NAIVE, str(args.corpus), limit)
+    naive_rate = naive_n / naive_s
+    print(f"corpus: {args.corpus} ({naive_n} files read by the naive loop)\n")
+    print("| run | articles | seconds | articles/s | vs naive | vs --jobs 1 | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| naive loop (1 core) | {naive_n} | {naive_s:.1f} | {naive_rate:.0f} | 1.0x | | "
+        f"{naive_rss} MB |"
+    )
+    base = None
+    for jobs in [int(j) for j in args.jobs.split(",")]:
+        s, n, rss = run(PARSE, str(args.corpus), limit, str(jobs))
+        rate = n / s
+        base = base or rate
+        print(
+            f"| newsingest --jobs {jobs} | {n} | {s:.1f} | {rate:.0f} | {rate / naive_rate:.1f}x"
+            f" | {rate / base:.2f}x | {rss} MB |"
+        )
+    print(f"\nmachine: {os.cpu_count()} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
