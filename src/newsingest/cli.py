@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from . import __version__
 from .config import DEFAULT_DELIMITER, IngestConfig
@@ -20,6 +22,16 @@ from .explain import Explanation, explain_paths, render
 from .export import JsonlWriter, Summary, to_json, write_items
 from .models import REJECT_REASON_HELP, Article, Reject
 from .pipeline import parse_paths
+from .stats import CorpusStats, corpus_stats
+from .validate import (
+    CODES,
+    Finding,
+    ValidateOptions,
+    ValidationReport,
+    github_annotations,
+    load_pyproject,
+    validate_paths,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -73,6 +85,8 @@ def config_from_options(**opts: Any) -> IngestConfig:
         langs=tuple(sorted({x.strip() for x in langs.split(",") if x.strip()})) if langs else None,
         min_chars=opts.get("min_chars"),
         rules_file=opts.get("rules_file"),
+        dedup=opts.get("dedup") or "off",
+        dedup_action=opts.get("dedup_action") or "mark",
     )
 
 
@@ -112,6 +126,20 @@ def cli() -> None:
     "--min-chars",
     type=click.IntRange(min=1),
     help="Reject articles whose clean text is shorter (too_short).",
+)
+@click.option(
+    "--dedup",
+    type=click.Choice(["off", "exact", "near"]),
+    default="off",
+    show_default=True,
+    help="Find articles repeating an earlier one (same text, or MinHash Jaccard >= 0.8).",
+)
+@click.option(
+    "--dedup-action",
+    type=click.Choice(["mark", "drop"]),
+    default="mark",
+    show_default=True,
+    help="mark: keep with duplicate_of set; drop: reject as duplicate.",
 )
 @click.option(
     "-j",
@@ -192,6 +220,175 @@ def explain(paths: tuple[str, ...], as_json: bool, width: int, **opts: Any) -> N
         else:
             click.echo(to_json(r))
     sys.exit(EXIT_REJECTS if any(isinstance(r, Reject) for r in results) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@input_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by file; json: one report; github: workflow annotations for pull requests.",
+)
+@click.option("--langs", help="Allowed languages, e.g. en,hi (NI011 for others).")
+@click.option("--min-chars", type=click.IntRange(min=0), help="NI008 below this [default: 200].")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    help="NI012 below this language confidence [default: 0.8].",
+)
+@click.option(
+    "--against",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Existing corpus (.jsonl or .jsonl.gz): ids and texts must not repeat it.",
+)
+@click.option(
+    "--ignore",
+    "ignore_codes",
+    multiple=True,
+    help="Switch a check off by code (NI005); repeatable or comma-separated.",
+)
+@click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
+def validate(
+    paths: tuple[str, ...],
+    fmt: str,
+    langs: str | None,
+    min_chars: int | None,
+    min_confidence: float | None,
+    against: Path | None,
+    ignore_codes: tuple[str, ...],
+    strict: bool | None,
+    **opts: Any,
+) -> None:
+    """Check a seed drop (files, directories, archives) before it is merged.
+
+    Settings may also come from [tool.newsingest] in pyproject.toml (ignore, langs,
+    min-chars, min-confidence, strict); options given here win. Checks are listed in
+    the README ("Validate drops in CI").
+
+    \b
+    Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 usage error.
+    """
+    config = config_from_options(**opts)
+    with library_errors():
+        options = validate_options(
+            Path.cwd(), langs, min_chars, min_confidence, against, ignore_codes, strict
+        )
+        report = validate_paths(paths, config, options)
+    if fmt == "json":
+        click.echo(report.model_dump_json(indent=2))
+    elif fmt == "github":
+        for line in github_annotations(report):
+            click.echo(line)
+    else:
+        render_report(report, Console(highlight=False, soft_wrap=True))
+    failed = report.errors or (options.strict and report.warnings)
+    sys.exit(EXIT_REJECTS if failed else EXIT_OK)
+
+
+def validate_options(
+    cwd: Path,
+    langs: str | None,
+    min_chars: int | None,
+    min_confidence: float | None,
+    against: Path | None,
+    ignore: tuple[str, ...],
+    strict: bool | None,
+) -> ValidateOptions:
+    """CLI options over [tool.newsingest] over defaults."""
+    conf = load_pyproject(cwd)
+    codes = {c.strip().upper() for item in ignore for c in item.split(",") if c.strip()}
+    codes |= {str(c).upper() for c in conf.get("ignore", [])}
+    unknown = sorted(codes - set(CODES))
+    if unknown:
+        raise click.UsageError(f"unknown check code(s): {', '.join(unknown)}")
+    lang_list = langs.split(",") if langs else conf.get("langs")
+    defaults = ValidateOptions()
+    return ValidateOptions(
+        langs=tuple(sorted(x.strip() for x in lang_list)) if lang_list else None,
+        min_chars=min_chars if min_chars is not None else conf.get("min-chars", defaults.min_chars),
+        min_confidence=min_confidence
+        if min_confidence is not None
+        else conf.get("min-confidence", defaults.min_confidence),
+        ignore=frozenset(codes),
+        against=against,
+        strict=strict if strict is not None else bool(conf.get("strict", False)),
+    )
+
+
+def render_report(report: ValidationReport, console: Console) -> None:
+    """Findings grouped by file, then one summary line."""
+    by_file: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, []).append(f)
+    for file, findings in by_file.items():
+        console.print(f"[bold]{escape(file)}[/]")
+        for f in findings:
+            color = "red" if f.severity.value == "error" else "yellow"
+            where = f":{f.line}" if f.line is not None else ""
+            console.print(f"  [{color}]{f.code}[/]{where} {escape(f.message)}")
+    console.print(
+        f"{report.files} files, {report.articles} articles: "
+        f"{report.errors} errors, {report.warnings} warnings"
+    )
+
+
+@cli.command()
+@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--rejects",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The rejects file of the same run, to count rejects by reason.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats(records: Path, rejects: Path | None, as_json: bool) -> None:
+    """Summarize a records file (.jsonl or .jsonl.gz): languages, sizes, rules, rejects."""
+    with library_errors():
+        s = corpus_stats(records, rejects)
+    if as_json:
+        click.echo(s.model_dump_json(indent=2))
+        return
+    render_stats(s, Console(highlight=False))
+
+
+def render_stats(s: CorpusStats, console: Console) -> None:
+    """Rich tables and a histogram of article sizes."""
+    table = Table(title=f"{s.records} records, {s.words_total} words, {s.duplicates} duplicates")
+    table.add_column("language")
+    table.add_column("records", justify="right")
+    for lang, n in s.by_language.items():
+        table.add_row(lang, str(n))
+    console.print(table)
+    scripts = Table(title="scripts")
+    scripts.add_column("script")
+    scripts.add_column("records", justify="right")
+    for script, n in s.by_script.items():
+        scripts.add_row(script, str(n))
+    console.print(scripts)
+    top = max(s.chars_histogram.values(), default=1)
+    hist = Table(title="characters per article")
+    hist.add_column("chars", justify="right")
+    hist.add_column("records", justify="right")
+    hist.add_column("")
+    for bucket, n in s.chars_histogram.items():
+        hist.add_row(bucket, str(n), "█" * max(1, round(30 * n / top)))
+    console.print(hist)
+    rules = Table(title="lines removed, top rules")
+    rules.add_column("rule")
+    rules.add_column("lines", justify="right")
+    for rule, n in list(s.removed_by_rule.items())[:15]:
+        rules.add_row(rule, str(n))
+    console.print(rules)
+    if s.rejects:
+        rej = Table(title=f"{s.rejects} rejects")
+        rej.add_column("reason")
+        rej.add_column("inputs", justify="right")
+        for reason, n in s.rejects_by_reason.items():
+            rej.add_row(reason, str(n))
+        console.print(rej)
 
 
 @cli.command()

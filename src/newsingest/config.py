@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,3 +27,9 @@ class IngestConfig(BaseModel):
     max_members: int = Field(100_000, gt=0, description="archive member count limit")
     max_total_bytes: int = Field(2_000_000_000, gt=0, description="archive uncompressed limit")
     max_ratio: float = Field(200.0, gt=1.0, description="archive member compression ratio limit")
+    dedup: Literal["off", "exact", "near"] = Field(
+        "off", description="mark or drop articles repeating an earlier one in input order"
+    )
+    dedup_action: Literal["mark", "drop"] = Field(
+        "mark", description="mark: keep with duplicate_of; drop: reject as duplicate"
+    )

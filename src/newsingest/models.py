@@ -91,6 +91,9 @@ class Article(BaseModel):
     replaced: int = Field(0, description="bytes replaced by U+FFFD while decoding")
     repaired: bool = Field(False, description="mojibake was repaired by a verified round trip")
     removed: dict[str, int] = Field(description="lines dropped per cleaning rule id")
+    duplicate_of: str | None = Field(
+        None, description="id of the earlier article this one repeats (--dedup), else null"
+    )
     schema_version: int = SCHEMA_VERSION
 
 

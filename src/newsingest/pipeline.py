@@ -10,6 +10,7 @@ from functools import lru_cache
 from .clean import clean_text
 from .config import IngestConfig
 from .decode import DecodeFailure, decode_bytes
+from .dedup import DuplicateIndex
 from .langid import detect_language
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .normalize import normalize_text
@@ -85,11 +86,11 @@ def _article_or_reject(
     replaced: int,
     repaired: bool,
     config: IngestConfig,
-) -> Item:
+) -> tuple[Item, CleanResult]:
     cleaned = clean_text(text, config.rules_file)
     if not cleaned.text.strip():
         kept = len(cleaned.decisions)
-        return _reject(
+        reject = _reject(
             src,
             ident,
             source,
@@ -97,8 +98,9 @@ def _article_or_reject(
             RejectReason.NO_TEXT_AFTER_CLEANING,
             f"all {kept} non-blank lines were chrome",
         )
+        return reject, cleaned
     if config.min_chars is not None and len(cleaned.text) < config.min_chars:
-        return _reject(
+        reject = _reject(
             src,
             ident,
             source,
@@ -106,9 +108,10 @@ def _article_or_reject(
             RejectReason.TOO_SHORT,
             f"{len(cleaned.text)} chars < --min-chars {config.min_chars}",
         )
+        return reject, cleaned
     article = build_article(src, ident, source, cleaned, encoding, replaced, repaired)
     if config.langs is not None and article.language not in config.langs:
-        return _reject(
+        reject = _reject(
             src,
             ident,
             source,
@@ -116,45 +119,46 @@ def _article_or_reject(
             RejectReason.LANGUAGE,
             f"language {article.language} not in {','.join(config.langs)}",
         )
-    return article
+        return reject, cleaned
+    return article, cleaned
 
 
-def process_source(src: Source, config: IngestConfig) -> list[Item]:
-    """All records and rejects one input unit yields, in order. Never raises."""
+def analyse_source(src: Source, config: IngestConfig) -> list[tuple[Item, CleanResult | None]]:
+    """Records and rejects one input unit yields, in order, each with the cleaner's decisions
+    when it got that far. Never raises."""
     try:
         decoded = decode_bytes(src.data)
         if isinstance(decoded, DecodeFailure):
-            return [_reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)]
+            reject = _reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)
+            return [(reject, None)]
         parts = split_bundle(normalize_text(decoded.text), config.delimiter)
         if not parts:
-            return [
-                _reject(
-                    src,
-                    src.id,
-                    src.source,
-                    "decode",
-                    RejectReason.EMPTY,
-                    "only delimiters and whitespace",
-                )
-            ]
-    except Exception as e:  # the one guard that keeps a bug in one file from ending the run
-        return [
-            _reject(
+            reject = _reject(
                 src,
                 src.id,
                 src.source,
                 "decode",
-                RejectReason.INTERNAL_ERROR,
-                f"{type(e).__name__}: {e}",
+                RejectReason.EMPTY,
+                "only delimiters and whitespace",
             )
-        ]
-    items: list[Item] = []
+            return [(reject, None)]
+    except Exception as e:  # the one guard that keeps a bug in one file from ending the run
+        reject = _reject(
+            src,
+            src.id,
+            src.source,
+            "decode",
+            RejectReason.INTERNAL_ERROR,
+            f"{type(e).__name__}: {e}",
+        )
+        return [(reject, None)]
+    out: list[tuple[Item, CleanResult | None]] = []
     many = len(parts) > 1
     for k, part in enumerate(parts, 1):
         ident = f"{src.id}-{k}" if many else src.id
         source = f"{src.source}#{k}" if many else src.source
         try:
-            items.append(
+            out.append(
                 _article_or_reject(
                     src,
                     ident,
@@ -167,17 +171,25 @@ def process_source(src: Source, config: IngestConfig) -> list[Item]:
                 )
             )
         except Exception as e:  # same guard, per article of a bundle
-            items.append(
-                _reject(
-                    src,
-                    ident,
-                    source,
-                    "clean",
-                    RejectReason.INTERNAL_ERROR,
-                    f"{type(e).__name__}: {e}",
+            out.append(
+                (
+                    _reject(
+                        src,
+                        ident,
+                        source,
+                        "clean",
+                        RejectReason.INTERNAL_ERROR,
+                        f"{type(e).__name__}: {e}",
+                    ),
+                    None,
                 )
             )
-    return items
+    return out
+
+
+def process_source(src: Source, config: IngestConfig) -> list[Item]:
+    """All records and rejects one input unit yields, in order. Never raises."""
+    return [item for item, _ in analyse_source(src, config)]
 
 
 def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[Item]:
@@ -189,6 +201,31 @@ def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[It
             yield from process_source(src, config)
 
 
+def mark_duplicates(items: Iterable[Item], config: IngestConfig) -> Iterator[Item]:
+    """The dedup stage: in input order, so the first copy wins whatever the engine."""
+    if config.dedup == "off":
+        yield from items
+        return
+    index = DuplicateIndex(near=config.dedup == "near")
+    for item in items:
+        match = None
+        if isinstance(item, Article):
+            match = index.check_and_add(item.id, item.sha256, item.text)
+        if match is None or isinstance(item, Reject):
+            yield item
+        elif config.dedup_action == "drop":
+            detail = f"{match.kind} duplicate of {match.of} (similarity {match.similarity:.2f})"
+            yield Reject(
+                source=item.source,
+                id=item.id,
+                stage="dedup",
+                reason=RejectReason.DUPLICATE,
+                detail=detail,
+            )
+        else:
+            yield item.model_copy(update={"duplicate_of": match.of})
+
+
 def parse_paths(
     paths: Sequence[str], config: IngestConfig | None = None, jobs: int = 1
 ) -> Iterator[Item]:
@@ -196,10 +233,10 @@ def parse_paths(
     config = config or IngestConfig()
     sources = read_sources(paths, config)
     if jobs <= 1:
-        return run(sources, config)
+        return mark_duplicates(run(sources, config), config)
     from .engines.local import run_parallel
 
-    return run_parallel(sources, config, jobs)
+    return mark_duplicates(run_parallel(sources, config, jobs), config)
 
 
 def parse_text(text: str, source: str = "<text>", config: IngestConfig | None = None) -> list[Item]:

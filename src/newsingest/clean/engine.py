@@ -110,12 +110,15 @@ class Cleaner:
 
     def _classify(self, lines: list[Line]) -> None:
         t = self.t
-        total_words = sum(ln.words for ln in lines) or 1
-        # Pages in a language without a stopword list fall back to length and punctuation.
-        use_stop = sum(ln.stop for ln in lines) / total_words >= 0.05
+        # Pages in a language without a stopword list (few long lines read as prose by the
+        # lists) fall back to length and punctuation.
+        long = [ln for ln in lines if ln.words >= t.good_words]
+        wordy = sum(1 for ln in long if ln.stop >= t.good_stop_ratio * ln.words)
+        use_stop = bool(long) and wordy >= t.stop_mode_share * len(long)
         for ln in lines:
             rule = self.rules.match_line(ln.text, ln.words)
-            if rule is not None:
+            # A layout rule (no letters: "2024-03-12") yields to the date finder.
+            if rule is not None and rule.group != "layout":
                 ln.cls, ln.rule, ln.group = DROP, rule.id, rule.group
                 ln.ends_article = rule.ends_article
                 continue
@@ -127,6 +130,9 @@ class Cleaner:
                 if extra <= t.date_line_max_extra_words:
                     ln.cls, ln.rule = DROP, "date_line"
                     continue
+            if rule is not None:
+                ln.cls, ln.rule, ln.group = DROP, rule.id, rule.group
+                continue
             ratio = ln.stop / ln.words if ln.words else 0.0
             sentence = bool(_SENTENCE_END.search(ln.text))
             if not sentence and _title_case(ln.text):

@@ -53,6 +53,7 @@ class Thresholds(BaseModel):
 
     good_words: int
     good_stop_ratio: float
+    stop_mode_share: float
     near_words: int
     near_stop_ratio: float
     short_words: int
