@@ -39,7 +39,10 @@ def test_parse_dedup_mark_and_drop(tmp_path: Path) -> None:
         (tmp_path / f"00{k}_{k:016x}.txt").write_text(text)
     marked = list(parse_paths([str(tmp_path)], IngestConfig(dedup="near"), jobs=2))
     assert [a.duplicate_of for a in marked if isinstance(a, Article)] == [
-        None, f"{0:016x}", f"{0:016x}"]
+        None,
+        f"{0:016x}",
+        f"{0:016x}",
+    ]
     dropped = list(parse_paths([str(tmp_path)], IngestConfig(dedup="exact", dedup_action="drop")))
     assert isinstance(dropped[1], Reject) and dropped[1].reason is RejectReason.DUPLICATE
     assert isinstance(dropped[2], Article) and dropped[2].duplicate_of is None
@@ -48,8 +51,9 @@ def test_parse_dedup_mark_and_drop(tmp_path: Path) -> None:
 def test_stats_counts(in_root: Path, tmp_path: Path) -> None:
     out, rej = tmp_path / "o.jsonl.gz", tmp_path / "r.jsonl"
     (tmp_path / "empty.txt").write_bytes(b"")
-    CliRunner().invoke(cli, ["parse", "seeds/", str(tmp_path / "empty.txt"), "-o", str(out),
-                             "--rejects", str(rej)])
+    CliRunner().invoke(
+        cli, ["parse", "seeds/", str(tmp_path / "empty.txt"), "-o", str(out), "--rejects", str(rej)]
+    )
     result = CliRunner().invoke(cli, ["stats", str(out), "--rejects", str(rej), "--json"])
     s = json.loads(result.stdout)
     assert s["records"] == 5 and s["by_language"] == {"hi": 3, "en": 2}

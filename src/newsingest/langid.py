@@ -60,6 +60,8 @@ SCRIPT_LANG = {
     "Kana": "ja",
 }
 _LETTER = re.compile(r"[^\W\d_]")
+_NOT_LATIN = re.compile("[^\x00-\u024f\u2000-\u206f\u20ac]")
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in '"“”‘()[]{}.,;:!?*#|/-_–—…0123456789'})
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
@@ -88,6 +90,8 @@ class LangData:
         self.marker_margin: float = t["marker_margin"]
         w = doc["words"]
         self.english = frozenset(w["english"])
+        self.urdu_letters: str = w["urdu_letters"]
+        self.arabic_letters: str = w["arabic_letters"]
         self.hinglish = frozenset(w["hinglish"])
         self.deva = {
             "hi": frozenset(w["hindi"]),
@@ -161,7 +165,7 @@ def _devanagari(text: str, data: LangData) -> tuple[str, float]:
     hits = _deva_markers(text, data)
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
     (top, n1), (_, n2) = ranked[0], ranked[1]
-    if n1 >= data.marker_min and n1 >= data.marker_margin * max(n2, 1):
+    if (n1 >= data.marker_min and n1 >= data.marker_margin * max(n2, 1)) or (n1 >= 2 and not n2):
         return top, min(1.0, 0.8 + 0.2 * (n1 - n2) / n1)
     lang, prob = _langdetect(text, ("hi", "mr", "ne"))
     return (lang, prob) if lang != "und" else ("hi", 0.5)
@@ -189,14 +193,37 @@ def _decide(text: str, data: LangData) -> tuple[str, float, str]:
         lang, conf = _devanagari(sample, data)
     elif script in SCRIPT_LANG:
         lang, conf = SCRIPT_LANG[script], 1.0
+    elif script == "Arab" and (found := _arabic_script_language(sample, data)):
+        lang, conf = found, 0.95
     else:
         lang, conf = _langdetect(sample, None)
     return lang, round(conf * share, 3), script
 
 
+def _arabic_script_language(text: str, data: LangData) -> str | None:
+    """Urdu writes letters Arabic and Persian do not; Arabic writes letters the others do not."""
+    urdu = sum(text.count(c) for c in data.urdu_letters)
+    arabic = sum(text.count(c) for c in data.arabic_letters)
+    if urdu > arabic:
+        return "ur"
+    if arabic > urdu:
+        return "ar"
+    return None
+
+
 def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) -> tuple[str, int]:
     """A paragraph's language without langdetect (cheap): its script, English and romanized
     Hindi function words, Devanagari markers; otherwise the document's language."""
+    if not _NOT_LATIN.search(p):  # the common case in English pages: no script counting
+        words = p.lower().translate(_PUNCT_TO_SPACE).split()
+        letters = sum(map(len, words))
+        if letters < data.min_letters:
+            return "und", 0
+        if sum(map(data.english.__contains__, words)) >= data.english_fast_ratio * len(words):
+            return "en", letters
+        if sum(map(data.hinglish.__contains__, words)) >= data.hinglish_ratio * len(words):
+            return "hi", letters
+        return (doc_lang, letters) if doc_script == "Latn" else ("und", 0)
     counts = script_counts(p[: data.sample_chars])
     letters = sum(counts.values())
     if letters < data.min_letters:
