@@ -149,6 +149,24 @@ def cli() -> None:
     show_default="all cores",
     help="Worker processes; output is the same for any value.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: run on a Dask cluster and write sharded output to "
+    "the directory -o (part-NNNNN.jsonl.gz + _manifest.json); resumable.",
+)
+@click.option(
+    "--scheduler",
+    help="Dask scheduler address (tcp://host:port); default: start a "
+    "LocalCluster of --jobs worker processes.",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    help="Dask: number of shards [default: 4 per worker].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No per-reject warnings; keep the summary line.")
 @click.option(
     "--progress/--no-progress",
@@ -162,6 +180,9 @@ def parse(
     jobs: int,
     quiet: bool,
     progress: bool | None,
+    engine: str,
+    scheduler: str | None,
+    partitions: int | None,
     **opts: Any,
 ) -> None:
     """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL records.
@@ -172,6 +193,25 @@ def parse(
     """
     config = config_from_options(**opts)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if engine == "dask":
+        if output in ("-", ""):
+            raise click.UsageError("--engine dask writes shards: give a directory with -o")
+        with library_errors():
+            from .engines.dask import run_dask
+
+            manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs)
+        reasons: dict[str, int] = {}
+        for shard in manifest.shards:
+            for k, v in shard.by_reason.items():
+                reasons[k] = reasons.get(k, 0) + v
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
+        err.print(
+            f"newsingest: {manifest.records} records, {manifest.rejects} rejects"
+            f"{f' ({detail})' if detail else ''} in {manifest.partitions} shards "
+            f"({len(manifest.computed)} computed now) -> {output}",
+            markup=False,
+        )
+        sys.exit(EXIT_REJECTS if manifest.rejects else EXIT_OK)
     summary = Summary()
     with (
         library_errors(),

@@ -226,14 +226,20 @@ def check_paths(paths: Sequence[str]) -> None:
             raise InputNotFoundError(f"{p}: no such file or directory")
 
 
+def input_files(paths: Sequence[str], config: IngestConfig) -> list[str]:
+    """The files (and archives) the paths stand for, in reading order; '-' stays '-'.
+    Reading these one by one gives exactly what reading the paths gives."""
+    check_paths(paths)
+    out: list[str] = []
+    for p in paths:
+        out.extend(_walk(p, config.glob) if p != "-" and os.path.isdir(p) else [p])
+    return out
+
+
 def read_sources(paths: Sequence[str], config: IngestConfig) -> Iterator[Source | Reject]:
     """Every input unit under paths, in a deterministic order, or a reject saying why not."""
-    check_paths(paths)
-    for p in paths:
+    for p in input_files(paths, config):
         if p == "-":
             yield from _read_stdin(config)
-        elif os.path.isdir(p):
-            for f in _walk(p, config.glob):
-                yield from _read_file(f, config)
         else:
             yield from _read_file(p, config)
