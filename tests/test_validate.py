@@ -18,20 +18,6 @@ from .conftest import EN_PAGE
 STORIES = json.loads(
     (Path(__file__).parent / "cases" / "hindi" / "stories.json").read_text(encoding="utf-8")
 )
-MONTHS = [
-    "जनवरी",
-    "फरवरी",
-    "मार्च",
-    "अप्रैल",
-    "मई",
-    "जून",
-    "जुलाई",
-    "अगस्त",
-    "सितंबर",
-    "अक्टूबर",
-    "नवंबर",
-    "दिसंबर",
-]
 BOILERPLATE = (
     "जनता की आवाज़ एक स्वतंत्र समाचार वेबसाइट है जो देश और दुनिया की हर बड़ी खबर आप तक "
     "सबसे पहले पहुंचाने के लिए प्रतिबद्ध है।"
@@ -47,8 +33,7 @@ GERMAN = (
 
 def page(k: int, body: bool = True, head: bool = True) -> str:
     s = STORIES[k]
-    y, m, d = (int(x) for x in s["date"].split("-"))
-    top = [s["title"], f"{d} {MONTHS[m - 1]} {y}"] if head else []
+    top = [s["title"], s["date"]] if head else []
     return "\n\n".join(top + (s["body"] if body else [])) + "\n"
 
 

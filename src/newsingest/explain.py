@@ -8,12 +8,9 @@ from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 from rich.table import Table
 
-from .clean import clean_text
 from .config import IngestConfig
-from .decode import DecodeFailure, decode_bytes
 from .models import LineDecision, Reject
-from .normalize import normalize_text
-from .pipeline import split_bundle
+from .pipeline import analyse_source
 from .reader import read_sources
 
 
@@ -32,37 +29,27 @@ class Explanation(BaseModel):
 
 
 def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanation | Reject]:
-    """Decisions for each article in the inputs (the same code path as parse)."""
+    """Decisions for each article in the inputs: the very code path of parse."""
     out: list[Explanation | Reject] = []
     for src in read_sources(paths, config):
         if isinstance(src, Reject):
             out.append(src)
             continue
-        decoded = decode_bytes(src.data)
-        if isinstance(decoded, DecodeFailure):
-            out.append(
-                Reject(
-                    source=src.source,
-                    id=src.id,
-                    stage="decode",
-                    reason=decoded.reason,
-                    detail=decoded.detail,
-                    bytes=len(src.data),
-                )
-            )
-            continue
-        parts = split_bundle(normalize_text(decoded.text), config.delimiter)
-        for k, part in enumerate(parts, 1):
-            cleaned = clean_text(part, config.rules_file)
+        for a in analyse_source(src, config):
+            if a.cleaned is None:
+                assert isinstance(a.item, Reject)
+                out.append(a.item)
+                continue
+            c = a.cleaned
             out.append(
                 Explanation(
-                    source=src.source if len(parts) == 1 else f"{src.source}#{k}",
-                    encoding=decoded.encoding,
-                    title=cleaned.title,
-                    title_line=cleaned.title_line,
-                    published=cleaned.published,
-                    published_line=cleaned.published_line,
-                    decisions=cleaned.decisions,
+                    source=a.item.source,
+                    encoding=a.encoding or "",
+                    title=c.title,
+                    title_line=c.title_line,
+                    published=c.published,
+                    published_line=c.published_line,
+                    decisions=c.decisions,
                 )
             )
     return out

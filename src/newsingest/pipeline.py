@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .clean import clean_text
@@ -123,73 +124,60 @@ def _article_or_reject(
     return article, cleaned
 
 
-def analyse_source(src: Source, config: IngestConfig) -> list[tuple[Item, CleanResult | None]]:
+@dataclass(frozen=True)
+class Analysis:
+    """One article's (or reject's) way through the stages: what came out, the cleaner's
+    decisions when it got that far, and how the bytes were decoded."""
+
+    item: Item
+    cleaned: CleanResult | None
+    encoding: str | None
+
+
+def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
     """Records and rejects one input unit yields, in order, each with the cleaner's decisions
     when it got that far. Never raises."""
     try:
         decoded = decode_bytes(src.data)
         if isinstance(decoded, DecodeFailure):
             reject = _reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)
-            return [(reject, None)]
+            return [Analysis(reject, None, None)]
         parts = split_bundle(normalize_text(decoded.text), config.delimiter)
         if not parts:
-            reject = _reject(
-                src,
-                src.id,
-                src.source,
-                "decode",
-                RejectReason.EMPTY,
-                "only delimiters and whitespace",
-            )
-            return [(reject, None)]
+            detail = "only delimiters and whitespace"
+            reject = _reject(src, src.id, src.source, "decode", RejectReason.EMPTY, detail)
+            return [Analysis(reject, None, decoded.encoding)]
     except Exception as e:  # the one guard that keeps a bug in one file from ending the run
-        reject = _reject(
-            src,
-            src.id,
-            src.source,
-            "decode",
-            RejectReason.INTERNAL_ERROR,
-            f"{type(e).__name__}: {e}",
-        )
-        return [(reject, None)]
-    out: list[tuple[Item, CleanResult | None]] = []
+        detail = f"{type(e).__name__}: {e}"
+        reject = _reject(src, src.id, src.source, "decode", RejectReason.INTERNAL_ERROR, detail)
+        return [Analysis(reject, None, None)]
+    out: list[Analysis] = []
     many = len(parts) > 1
     for k, part in enumerate(parts, 1):
         ident = f"{src.id}-{k}" if many else src.id
         source = f"{src.source}#{k}" if many else src.source
         try:
-            out.append(
-                _article_or_reject(
-                    src,
-                    ident,
-                    source,
-                    part,
-                    decoded.encoding,
-                    decoded.replaced,
-                    decoded.repaired,
-                    config,
-                )
+            item, cleaned = _article_or_reject(
+                src,
+                ident,
+                source,
+                part,
+                decoded.encoding,
+                decoded.replaced,
+                decoded.repaired,
+                config,
             )
+            out.append(Analysis(item, cleaned, decoded.encoding))
         except Exception as e:  # same guard, per article of a bundle
-            out.append(
-                (
-                    _reject(
-                        src,
-                        ident,
-                        source,
-                        "clean",
-                        RejectReason.INTERNAL_ERROR,
-                        f"{type(e).__name__}: {e}",
-                    ),
-                    None,
-                )
-            )
+            detail = f"{type(e).__name__}: {e}"
+            reject = _reject(src, ident, source, "clean", RejectReason.INTERNAL_ERROR, detail)
+            out.append(Analysis(reject, None, decoded.encoding))
     return out
 
 
 def process_source(src: Source, config: IngestConfig) -> list[Item]:
     """All records and rejects one input unit yields, in order. Never raises."""
-    return [item for item, _ in analyse_source(src, config)]
+    return [a.item for a in analyse_source(src, config)]
 
 
 def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[Item]:

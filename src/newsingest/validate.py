@@ -252,11 +252,11 @@ def validate_paths(
             c.reject(src)
             continue
         c.name(src)
-        for item, cleaned in analyse_source(src, config):
-            if isinstance(item, Reject):
-                c.reject(item)
+        for a in analyse_source(src, config):
+            if isinstance(a.item, Reject):
+                c.reject(a.item)
             else:
-                c.article(item, cleaned)
+                c.article(a.item, a.cleaned)
     c.chrome()
     errors = sum(1 for f in c.findings if f.severity is Severity.ERROR)
     return ValidationReport(

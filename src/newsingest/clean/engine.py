@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 from ..models import CleanResult, LineDecision
 from ..normalize import normalize_line
 from .dates import DateFinder, DateHit
-from .rules import CompiledRules, compiled_rules
+from .rules import CompiledRules, Rule, compiled_rules
 
 _SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
 _EDGE_TO_SPACE = str.maketrans({c: " " for c in '"“”‘«»()[]{}.,;:!?।॥…–—*#|'})
@@ -20,6 +21,14 @@ _KEY_JUNK = re.compile(r"[\W_]+")
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 
 GOOD, NEAR, SHORT, DROP = "good", "near", "short", "drop"
+MEMO_LINES = 200_000
+
+
+class _Facts(NamedTuple):
+    rule: Rule | None
+    date: DateHit | None
+    sentence: bool
+    headline: bool
 
 
 @dataclass
@@ -75,6 +84,16 @@ class Cleaner:
     def __init__(self, rules: CompiledRules) -> None:
         self.rules = rules
         self.t = rules.t
+        self._memo: dict[str, _Facts] = {}
+        self._raw_memo: dict[str, tuple[str, int, int]] = {}
+        # Date lines are reported like a rule's drops, under the id "date_line".
+        self._date_rule = Rule(
+            id="date_line",
+            group="dates",
+            pattern="(?!)",
+            why="a date with few other words",
+            example="Tuesday, July 16, 2024",
+        )
         self.dates = DateFinder(rules.ruleset)
         self.teaser_marks = {"date_line"} | {
             r.id for r in rules.ruleset.rules if r.group == "byline"
@@ -93,20 +112,33 @@ class Cleaner:
         out: list[Line] = []
         para = 0
         blank = True
-        stopwords = self.rules.stopwords
+        memo = self._raw_memo
         for no, raw in enumerate(text.split("\n"), 1):
-            s = normalize_line(raw) if raw and not raw.isspace() else ""
+            known = memo.get(raw)
+            if known is None:
+                known = self._measure(raw)
+                if len(memo) >= MEMO_LINES:
+                    memo.clear()
+                memo[raw] = known
+            s, words, stop = known
             if not s:
                 para += 0 if blank else 1
                 blank = True
                 continue
             blank = False
-            toks = s.split()
-            # Punctuation becomes space, so "(the" and "है।" count; all in C, no per-token code.
-            stop = sum(map(stopwords.__contains__, s.lower().translate(_EDGE_TO_SPACE).split()))
-            words = len(toks) if s.isascii() else _units(s, len(toks))
             out.append(Line(no=no, text=s, para=para, words=words, stop=stop))
         return out
+
+    def _measure(self, raw: str) -> tuple[str, int, int]:
+        """A raw line's normalized text, word count and stopword count."""
+        s = normalize_line(raw) if raw and not raw.isspace() else ""
+        if not s:
+            return s, 0, 0
+        toks = s.split()
+        # Punctuation becomes space, so "(the" and "है।" count; all in C, no per-token code.
+        low = s.lower().translate(_EDGE_TO_SPACE).split()
+        stop = sum(map(self.rules.stopwords.__contains__, low))
+        return s, len(toks) if s.isascii() else _units(s, len(toks)), stop
 
     def _classify(self, lines: list[Line]) -> None:
         t = self.t
@@ -116,42 +148,53 @@ class Cleaner:
         wordy = sum(1 for ln in long if ln.stop >= t.good_stop_ratio * ln.words)
         use_stop = bool(long) and wordy >= t.stop_mode_share * len(long)
         for ln in lines:
-            rule = self.rules.match_line(ln.text, ln.words)
-            # A layout rule (no letters: "2024-03-12") yields to the date finder.
-            if rule is not None and rule.group != "layout":
-                ln.cls, ln.rule, ln.group = DROP, rule.id, rule.group
-                ln.ends_article = rule.ends_article
+            f = self._facts(ln.text, ln.words)
+            if f.rule is not None:
+                ln.cls, ln.rule, ln.group = DROP, f.rule.id, f.rule.group
+                ln.ends_article = f.rule.ends_article
+                ln.date = f.date
                 continue
-            # Date lines and datelines are short; body sentences with dates are not wanted.
-            hit = self.dates.find(ln.text) if ln.words <= t.date_max_words else None
-            if hit is not None:
-                ln.date = hit
-                extra = self.dates.extra_words(ln.text, hit)
-                if extra <= t.date_line_max_extra_words:
-                    ln.cls, ln.rule = DROP, "date_line"
-                    continue
-            if rule is not None:
-                ln.cls, ln.rule, ln.group = DROP, rule.id, rule.group
-                continue
+            ln.date = f.date
             ratio = ln.stop / ln.words if ln.words else 0.0
-            sentence = bool(_SENTENCE_END.search(ln.text))
-            if not sentence and _title_case(ln.text):
+            if f.headline:
                 ln.cls = SHORT  # a headline (teaser or subheading), never prose on its own
             elif use_stop:
                 if ln.words >= t.good_words and ratio >= t.good_stop_ratio:
                     ln.cls = GOOD
                 elif ratio >= t.near_stop_ratio and (
-                    ln.words >= t.good_words or (ln.words >= t.near_words and sentence)
+                    ln.words >= t.good_words or (ln.words >= t.near_words and f.sentence)
                 ):
                     ln.cls = NEAR
                 else:
                     ln.cls = SHORT
-            elif ln.words >= t.good_words and sentence:
+            elif ln.words >= t.good_words and f.sentence:
                 ln.cls = GOOD
-            elif (ln.words >= t.near_words and sentence) or ln.words >= t.good_words:
+            elif (ln.words >= t.near_words and f.sentence) or ln.words >= t.good_words:
                 ln.cls = NEAR
             else:
                 ln.cls = SHORT
+
+    def _facts(self, text: str, words: int) -> _Facts:
+        """What a line is on its own (rule, date, shape), memoized: site chrome repeats across
+        a drop's pages, and a repeated line costs a dictionary lookup."""
+        facts = self._memo.get(text)
+        if facts is not None:
+            return facts
+        t = self.t
+        rule = self.rules.match_line(text, words)
+        hit = None
+        # A layout rule (no letters: "2024-03-12") yields to the date finder.
+        if rule is None or rule.group == "layout":
+            # Date lines and datelines are short; body sentences with dates are not wanted.
+            hit = self.dates.find(text) if words <= t.date_max_words else None
+            if hit is not None and self.dates.extra_words(text, hit) <= t.date_line_max_extra_words:
+                rule = self._date_rule
+        sentence = bool(_SENTENCE_END.search(text))
+        facts = _Facts(rule, hit, sentence, not sentence and _title_case(text))
+        if len(self._memo) >= MEMO_LINES:
+            self._memo.clear()  # bounded memory; the memo only saves time
+        self._memo[text] = facts
+        return facts
 
     def _demote_teasers(self, lines: list[Line]) -> None:
         """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
