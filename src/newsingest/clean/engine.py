@@ -21,7 +21,10 @@ _KEY_JUNK = re.compile(r"[\W_]+")
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 
 GOOD, NEAR, SHORT, DROP = "good", "near", "short", "drop"
-MEMO_LINES = 200_000
+# Lines memoized per process: short lines only (chrome repeats across a drop, paragraphs do
+# not), at most this many, so memory stays flat however large the drop.
+MEMO_LINES = 50_000
+MEMO_MAX_CHARS = 240
 
 
 class _Facts(NamedTuple):
@@ -117,9 +120,10 @@ class Cleaner:
             known = memo.get(raw)
             if known is None:
                 known = self._measure(raw)
-                if len(memo) >= MEMO_LINES:
-                    memo.clear()
-                memo[raw] = known
+                if len(raw) <= MEMO_MAX_CHARS:
+                    if len(memo) >= MEMO_LINES:
+                        memo.clear()
+                    memo[raw] = known
             s, words, stop = known
             if not s:
                 para += 0 if blank else 1
@@ -191,9 +195,10 @@ class Cleaner:
                 rule = self._date_rule
         sentence = bool(_SENTENCE_END.search(text))
         facts = _Facts(rule, hit, sentence, not sentence and _title_case(text))
-        if len(self._memo) >= MEMO_LINES:
-            self._memo.clear()  # bounded memory; the memo only saves time
-        self._memo[text] = facts
+        if len(text) <= MEMO_MAX_CHARS:
+            if len(self._memo) >= MEMO_LINES:
+                self._memo.clear()  # bounded memory; the memo only saves time
+            self._memo[text] = facts
         return facts
 
     def _demote_teasers(self, lines: list[Line]) -> None:
