@@ -127,6 +127,7 @@ _CP1252_HIGH = {
 }
 # A run of characters that could be UTF-8 bytes misread as cp1252/latin-1: starts with a lead
 # byte character (U+00C2-U+00F4) and continues with continuation-byte characters.
+_TO_LATIN1 = str.maketrans({c: chr(b) for c, b in _CP1252_HIGH.items()})
 _CONT = "\u0080-\u00bf" + "".join(c for c, b in _CP1252_HIGH.items() if b <= 0xBF)
 MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4][{_CONT}]+")
 
@@ -268,13 +269,24 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     """Undo UTF-8 that was read as cp1252/latin-1, one verified run at a time."""
     if not MOJIBAKE_RUN.search(text):
         return text, False
-    try:
-        # Fast path: the whole text is mojibake, and one round trip in C undoes it.
-        whole = text.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        fixed = MOJIBAKE_RUN.sub(_unmojibake_run, text)
-        return fixed, fixed != text
-    return whole, whole != text
+    # Fast paths: the whole text is mojibake, and one round trip in C undoes it; when cp1252
+    # cannot take it (latin-1's C1 holes), map cp1252's specials back to their bytes first.
+    for undo in (_via_cp1252, _via_latin1):
+        try:
+            whole = undo(text)
+        except UnicodeError:
+            continue
+        return whole, whole != text
+    fixed = MOJIBAKE_RUN.sub(_unmojibake_run, text)
+    return fixed, fixed != text
+
+
+def _via_cp1252(text: str) -> str:
+    return text.encode("cp1252").decode("utf-8")
+
+
+def _via_latin1(text: str) -> str:
+    return text.translate(_TO_LATIN1).encode("latin-1").decode("utf-8")
 
 
 def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
