@@ -330,6 +330,8 @@ class Cleaner:
             need = self.t.soft_cross_share if soft else self.t.next_run_share
             if weight(c) < need * so_far:
                 break
+            if not any(_SENTENCE_END.search(lines[i].text) for i in c):
+                break  # headlines without a single sentence: a list of other stories
             end = c[-1]
             so_far += weight(c)
         return start, end
