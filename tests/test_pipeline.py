@@ -80,3 +80,26 @@ def test_jobs_give_identical_items(tmp_path: Path) -> None:
     one = list(parse_paths([str(tmp_path)], jobs=1))
     two = list(parse_paths([str(tmp_path)], jobs=2))
     assert one == two and len(one) == 13 and isinstance(one[-1], Reject)
+
+
+def test_drop_wide_removes_lines_repeated_across_the_run(tmp_path: Path) -> None:
+    footer = "The Courier is the paper that has served all of the towns in this valley."
+    for k, town in enumerate(["Northfield", "Southport", "Eastbrook"]):
+        page = EN_PAGE.replace("several towns", f"{town} and nearby towns")
+        page = page.replace("Share this article", footer + "\n\nShare this article")
+        (tmp_path / f"00{k}_{k:016x}.txt").write_text(page)
+    plain = [a for a in parse_paths([str(tmp_path)]) if isinstance(a, Article)]
+    wide = [
+        a
+        for a in parse_paths([str(tmp_path)], IngestConfig(drop_wide=True))
+        if isinstance(a, Article)
+    ]
+    assert all(footer in a.text for a in plain)
+    assert all(footer not in a.text and a.removed["drop_wide_repeat"] >= 1 for a in wide)
+    # Body lines shared by all three (the same report) stay: only short lines are counted.
+    assert all("officials said" in a.text for a in wide)
+    # A single file never changes: nothing repeats within a run of one.
+    one = list(
+        parse_paths([str(tmp_path / "000_0000000000000000.txt")], IngestConfig(drop_wide=True))
+    )
+    assert one == [plain[0]]

@@ -85,6 +85,7 @@ def config_from_options(**opts: Any) -> IngestConfig:
         langs=tuple(sorted({x.strip() for x in langs.split(",") if x.strip()})) if langs else None,
         min_chars=opts.get("min_chars"),
         rules_file=opts.get("rules_file"),
+        drop_wide=bool(opts.get("drop_wide")),
         dedup=opts.get("dedup") or "off",
         dedup_action=opts.get("dedup_action") or "mark",
     )
@@ -126,6 +127,12 @@ def cli() -> None:
     "--min-chars",
     type=click.IntRange(min=1),
     help="Reject articles whose clean text is shorter (too_short).",
+)
+@click.option(
+    "--drop-wide",
+    is_flag=True,
+    help="Also drop short lines that repeat in 3+ articles of this run (site menus, footers). "
+    "Reads the inputs twice; a record then depends on the other files of the run.",
 )
 @click.option(
     "--dedup",

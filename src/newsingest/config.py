@@ -27,6 +27,13 @@ class IngestConfig(BaseModel):
     max_members: int = Field(100_000, gt=0, description="archive member count limit")
     max_total_bytes: int = Field(2_000_000_000, gt=0, description="archive uncompressed limit")
     max_ratio: float = Field(200.0, gt=1.0, description="archive member compression ratio limit")
+    drop_wide: bool = Field(
+        False, description="drop lines that repeat across 3+ articles of the run (two passes)"
+    )
+    drop_wide_min_files: int = Field(3, ge=2, description="articles a line must repeat in")
+    repeated_lines: frozenset[int] = Field(
+        frozenset(), description="set by the first --drop-wide pass: digests of repeated lines"
+    )
     dedup: Literal["off", "exact", "near"] = Field(
         "off", description="mark or drop articles repeating an earlier one in input order"
     )

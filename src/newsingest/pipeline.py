@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .clean import clean_text
+from .clean.engine import line_digest
 from .config import IngestConfig
 from .decode import DecodeFailure, decode_bytes
 from .dedup import DuplicateIndex
 from .langid import detect_language
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
-from .normalize import normalize_text
+from .normalize import normalize_line, normalize_text
 from .reader import read_sources
 
 
@@ -88,7 +89,7 @@ def _article_or_reject(
     repaired: bool,
     config: IngestConfig,
 ) -> tuple[Item, CleanResult]:
-    cleaned = clean_text(text, config.rules_file)
+    cleaned = clean_text(text, config.rules_file, config.repeated_lines)
     if not cleaned.text.strip():
         kept = len(cleaned.decisions)
         reject = _reject(
@@ -189,6 +190,32 @@ def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[It
             yield from process_source(src, config)
 
 
+# Longer lines are prose: a paragraph in several articles is a duplicate (--dedup), not
+# site chrome.
+DROP_WIDE_MAX_WORDS = 15
+
+
+def repeated_lines(paths: Sequence[str], config: IngestConfig) -> frozenset[int]:
+    """First --drop-wide pass: digests of short lines found in drop_wide_min_files or more
+    articles of the run. Needs no cleaning; memory is one counter entry per distinct line."""
+    counts: dict[int, int] = {}
+    for src in read_sources(paths, config):
+        if isinstance(src, Reject):
+            continue
+        decoded = decode_bytes(src.data)
+        if isinstance(decoded, DecodeFailure):
+            continue
+        for part in split_bundle(normalize_text(decoded.text), config.delimiter):
+            seen = {
+                line_digest(s)
+                for raw in part.split("\n")
+                if (s := normalize_line(raw)) and len(s.split()) <= DROP_WIDE_MAX_WORDS
+            }
+            for d in seen:
+                counts[d] = counts.get(d, 0) + 1
+    return frozenset(d for d, n in counts.items() if n >= config.drop_wide_min_files)
+
+
 def mark_duplicates(items: Iterable[Item], config: IngestConfig) -> Iterator[Item]:
     """The dedup stage: in input order, so the first copy wins whatever the engine."""
     if config.dedup == "off":
@@ -219,6 +246,8 @@ def parse_paths(
 ) -> Iterator[Item]:
     """Records and rejects for every input under paths, in input order."""
     config = config or IngestConfig()
+    if config.drop_wide and not config.repeated_lines:
+        config = config.model_copy(update={"repeated_lines": repeated_lines(paths, config)})
     sources = read_sources(paths, config)
     if jobs <= 1:
         return mark_duplicates(run(sources, config), config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -366,9 +367,15 @@ class Cleaner:
         return hit.date.isoformat(), best[1]
 
     # -- the whole document ----------------------------------------------------------------------
-    def clean(self, text: str) -> CleanResult:
+    def clean(self, text: str, repeated: frozenset[int] = frozenset()) -> CleanResult:
+        """Decide every line. `repeated` holds line_digest()s of lines that repeat across the
+        drop (--drop-wide); they are dropped as chrome."""
         lines = self._lines(text)
         self._classify(lines)
+        if repeated:
+            for ln in lines:
+                if ln.cls != DROP and line_digest(ln.text) in repeated:
+                    ln.cls, ln.rule = DROP, "drop_wide_repeat"
         title = self._find_title(lines)
         self._demote_teasers(lines)
         if title is not None:
@@ -497,6 +504,13 @@ def get_cleaner(rules_file: Path | None = None) -> Cleaner:
     return Cleaner(compiled_rules(rules_file))
 
 
-def clean_text(text: str, rules_file: Path | None = None) -> CleanResult:
+def clean_text(
+    text: str, rules_file: Path | None = None, repeated: frozenset[int] = frozenset()
+) -> CleanResult:
     """Clean one article's normalized text."""
-    return get_cleaner(rules_file).clean(text)
+    return get_cleaner(rules_file).clean(text, repeated)
+
+
+def line_digest(line: str) -> int:
+    """A compact, process-independent key for a normalized line (drop-wide counting)."""
+    return int.from_bytes(hashlib.blake2b(line.encode(), digest_size=8).digest(), "big")
