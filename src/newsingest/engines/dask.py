@@ -24,7 +24,7 @@ from ..config import IngestConfig
 from ..errors import NewsIngestError
 from ..export import JsonlWriter, Summary
 from ..models import Reject
-from ..pipeline import run
+from ..pipeline import repeated_lines, run
 from ..reader import input_files, read_sources
 
 INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'newsingest[dask]'"
@@ -134,6 +134,9 @@ def run_dask(
         raise NewsIngestError("the Dask engine reads files, not stdin ('-')")
     if config.dedup != "off":
         raise NewsIngestError("--dedup needs the whole stream: use the local engine")
+    if config.drop_wide and not config.repeated_lines:
+        # The first pass runs here, so every shard drops the same repeated lines.
+        config = config.model_copy(update={"repeated_lines": repeated_lines(files, config)})
     out.mkdir(parents=True, exist_ok=True)
     parts = partition(files, partitions or max(1, min(len(files), workers * 4)))
     shards: dict[int, ShardInfo] = {}
