@@ -16,7 +16,7 @@ from .dedup import DuplicateIndex
 from .langid import detect_language
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .normalize import normalize_line, normalize_text
-from .reader import read_sources
+from .reader import ids_for, read_sources
 
 
 @lru_cache(maxsize=8)
@@ -258,8 +258,6 @@ def parse_paths(
 
 def parse_text(text: str, source: str = "<text>", config: IngestConfig | None = None) -> list[Item]:
     """Records for a string, as if it were a file's content (UTF-8)."""
-    from .reader import ids_for
-
     ident, seq = ids_for(source, source.rsplit("/", 1)[-1])
     src = Source(source=source, id=ident, seq=seq, data=text.encode("utf-8"))
     return process_source(src, config or IngestConfig())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -49,11 +49,6 @@ class Line:
     ends_article: bool = False
     group: str = ""
     date: DateHit | None = None
-    extra: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def dropped(self) -> bool:
-        return self.cls == DROP
 
     @cached_property
     def key(self) -> str:
