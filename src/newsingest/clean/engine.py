@@ -3,78 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple
 
 from ..models import CleanResult, LineDecision
 from ..normalize import normalize_line
-from .dates import DateFinder, DateHit
+from .dates import DateFinder
+from .headline import drop_title_copies, find_published, find_title
+from .lines import (
+    DROP,
+    EDGE_TO_SPACE,
+    GOOD,
+    MEMO_LINES,
+    MEMO_MAX_CHARS,
+    NEAR,
+    SENTENCE_END,
+    SHORT,
+    Facts,
+    Line,
+    title_case,
+    units,
+)
 from .rules import CompiledRules, Rule, compiled_rules
-
-_SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
-_EDGE_TO_SPACE = str.maketrans({c: " " for c in '"“”‘«»()[]{}.,;:!?।॥…–—*#|'})
-_WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_KEY_JUNK = re.compile(r"[\W_]+")
-_TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
-
-GOOD, NEAR, SHORT, DROP = "good", "near", "short", "drop"
-# Lines memoized per process: short lines only (chrome repeats across a drop, paragraphs do
-# not), at most this many, so memory stays flat however large the drop.
-MEMO_LINES = 50_000
-MEMO_MAX_CHARS = 240
-
-
-class _Facts(NamedTuple):
-    rule: Rule | None
-    date: DateHit | None
-    sentence: bool
-    headline: bool
-
-
-@dataclass
-class Line:
-    """A non-blank input line and everything the engine learns about it."""
-
-    no: int
-    text: str
-    para: int
-    words: int
-    stop: int
-    cls: str = SHORT
-    rule: str | None = None
-    ends_article: bool = False
-    group: str = ""
-    date: DateHit | None = None
-
-    @cached_property
-    def key(self) -> str:
-        """The line folded for comparison: case, punctuation and spacing ignored."""
-        return _key(self.text)
-
-
-def _key(text: str) -> str:
-    return _KEY_JUNK.sub(" ", text.casefold()).strip()
-
-
-def _title_case(text: str) -> bool:
-    """Most words capitalized, as English headlines are."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return bool(words) and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
-
-
-def _caseless(text: str) -> bool:
-    """No upper/lower case letters (Devanagari, CJK): capitals cannot mark a headline."""
-    return text.lower() == text.upper()
-
-
-def _units(text: str, words: int) -> int:
-    """Word count, with CJK/Korean characters counted two to a word (no spaces there)."""
-    wide = len(_WIDE_SCRIPTS.findall(text))
-    return max(words, wide // 2)
 
 
 class Cleaner:
@@ -83,7 +34,7 @@ class Cleaner:
     def __init__(self, rules: CompiledRules) -> None:
         self.rules = rules
         self.t = rules.t
-        self._memo: dict[str, _Facts] = {}
+        self._memo: dict[str, Facts] = {}
         self._raw_memo: dict[str, tuple[str, int, int]] = {}
         # Date lines are reported like a rule's drops, under the id "date_line".
         self._date_rule = Rule(
@@ -136,9 +87,9 @@ class Cleaner:
             return s, 0, 0
         toks = s.split()
         # Punctuation becomes space, so "(the" and "है।" count; all in C, no per-token code.
-        low = s.lower().translate(_EDGE_TO_SPACE).split()
+        low = s.lower().translate(EDGE_TO_SPACE).split()
         stop = sum(map(self.rules.stopwords.__contains__, low))
-        return s, len(toks) if s.isascii() else _units(s, len(toks)), stop
+        return s, len(toks) if s.isascii() else units(s, len(toks)), stop
 
     def _classify(self, lines: list[Line]) -> None:
         t = self.t
@@ -174,7 +125,7 @@ class Cleaner:
             else:
                 ln.cls = SHORT
 
-    def _facts(self, text: str, words: int) -> _Facts:
+    def _facts(self, text: str, words: int) -> Facts:
         """What a line is on its own (rule, date, shape), memoized: site chrome repeats across
         a drop's pages, and a repeated line costs a dictionary lookup."""
         facts = self._memo.get(text)
@@ -189,8 +140,8 @@ class Cleaner:
             hit = self.dates.find(text) if words <= t.date_max_words else None
             if hit is not None and self.dates.extra_words(text, hit) <= t.date_line_max_extra_words:
                 rule = self._date_rule
-        sentence = bool(_SENTENCE_END.search(text))
-        facts = _Facts(rule, hit, sentence, not sentence and _title_case(text))
+        sentence = bool(SENTENCE_END.search(text))
+        facts = Facts(rule, hit, sentence, not sentence and title_case(text))
         if len(text) <= MEMO_MAX_CHARS:
             if len(self._memo) >= MEMO_LINES:
                 self._memo.clear()  # bounded memory; the memo only saves time
@@ -201,83 +152,10 @@ class Cleaner:
         """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
         list of other stories, not a paragraph of this one."""
         for i, ln in enumerate(lines[:-1]):
-            if ln.cls in (GOOD, NEAR) and not _SENTENCE_END.search(ln.text):
+            if ln.cls in (GOOD, NEAR) and not SENTENCE_END.search(ln.text):
                 nxt = lines[i + 1]
                 if nxt.cls == DROP and nxt.rule in self.teaser_marks:
                     ln.cls = SHORT
-
-    # -- title -----------------------------------------------------------------------------
-    def _find_title(self, lines: list[Line]) -> int | None:
-        """The headline: a short line near the top, best if the page repeats it elsewhere or
-        it stands right above the body (maybe with a byline or date between)."""
-        t = self.t
-        # The first real paragraph: prose that ends like a sentence (headlines do not).
-        first_good = next(
-            (i for i, ln in enumerate(lines) if ln.cls == GOOD and _SENTENCE_END.search(ln.text)),
-            len(lines),
-        )
-        keys = [ln.key for ln in lines]
-        joined = "\n".join(keys)
-        counts: dict[str, int] = {}
-        for k in keys:
-            counts[k] = counts.get(k, 0) + 1
-        # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
-        tails = [
-            tail
-            for ln in lines
-            if _TRUNCATED.search(ln.text)
-            if len(tail := " ".join(_key(_TRUNCATED.sub("", ln.text)).split()[-3:])) >= 10
-        ]
-        best: tuple[float, int] | None = None
-        limit = min(len(lines), max(first_good + 3, t.header_scan_lines))
-        # Headlines after the comments or related box belong to other articles.
-        limit = next((i for i in range(first_good, limit) if lines[i].ends_article), limit)
-        seen: set[str] = set()
-        for i in range(limit):
-            ln = lines[i]
-            if not t.title_min_words <= ln.words <= t.title_max_words or ln.date is not None:
-                continue
-            if keys[i] in seen:
-                continue  # a later copy of a headline is never the headline itself
-            seen.add(keys[i])
-            if ln.cls == DROP:
-                continue
-            if ln.text.endswith((".", "।", ":")) or _TRUNCATED.search(ln.text):
-                continue
-            k = keys[i]
-            evidence = 0.0
-            if counts[k] > 1:
-                evidence += 3
-            if joined.count(k) > counts[k]:  # also inside a longer line ("Title | Site")
-                evidence += 2
-            if any(tail in k for tail in tails):
-                evidence += 2
-            if i < first_good:  # inside the body every subheading leads to prose
-                evidence += self._leads_to_body(lines, i)
-            if not evidence and (i >= first_good or (ln.cls == GOOD and not _title_case(ln.text))):
-                continue  # a subheading or a lead paragraph without a full stop
-            # Longer wins ties: site names, taglines and desks are shorter than headlines.
-            score = 1 + evidence + 0.01 * min(ln.words, t.title_max_words) / t.title_max_words
-            if best is None or score > best[0]:
-                best = (score, i)
-        return best[1] if best is not None else None
-
-    def _leads_to_body(self, lines: list[Line], i: int) -> float:
-        """Evidence that line i heads an article: prose follows, past bylines, dates and at
-        most one standfirst or subheading."""
-        dek = 0
-        for ln in lines[i + 1 : i + 6]:
-            if ln.cls == GOOD and _SENTENCE_END.search(ln.text):
-                return 3.5  # the strongest sign: above its own first paragraph
-            if ln.cls == DROP and ln.rule in self.header_rules:
-                continue
-            if ln.cls == SHORT and ln.words <= self.t.short_words:
-                continue
-            if ln.cls != DROP and dek == 0:
-                dek += 1
-                continue
-            return 0.0
-        return 0.0
 
     # -- body region -------------------------------------------------------------------------
     def _region(self, lines: list[Line], title: int | None) -> tuple[int, int] | None:
@@ -326,40 +204,11 @@ class Cleaner:
             need = self.t.soft_cross_share if soft else self.t.next_run_share
             if weight(c) < need * so_far:
                 break
-            if not any(_SENTENCE_END.search(lines[i].text) for i in c):
+            if not any(SENTENCE_END.search(lines[i].text) for i in c):
                 break  # headlines without a single sentence: a list of other stories
             end = c[-1]
             so_far += weight(c)
         return start, end
-
-    # -- published date ------------------------------------------------------------------------
-    def _published(
-        self, lines: list[Line], title: int | None, start: int
-    ) -> tuple[str | None, int | None]:
-        best: tuple[int, int] | None = None
-        for i, ln in enumerate(lines):
-            if ln.date is None or ln.date.ambiguous:
-                continue
-            if ln.cls == DROP and ln.rule not in ("date_line", "byline", "hi_byline"):
-                continue
-            cue = self.dates.cue(ln.text)
-            if cue == "published":
-                score = 10
-            elif cue == "updated":
-                score = 6
-            elif title is not None and title < i <= max(start, title + 6):
-                score = 8 - (i - title)
-            elif title is None and i < start and i > 0:
-                score = 3
-            else:
-                continue
-            if best is None or score > best[0]:
-                best = (score, i)
-        if best is None:
-            return None, None
-        hit = lines[best[1]].date
-        assert hit is not None
-        return hit.date.isoformat(), best[1]
 
     # -- the whole document ----------------------------------------------------------------------
     def clean(self, text: str, repeated: frozenset[int] = frozenset()) -> CleanResult:
@@ -371,17 +220,17 @@ class Cleaner:
             for ln in lines:
                 if ln.cls != DROP and line_digest(ln.text) in repeated:
                     ln.cls, ln.rule = DROP, "drop_wide_repeat"
-        title = self._find_title(lines)
+        title = find_title(lines, self.t, self.header_rules)
         self._demote_teasers(lines)
         if title is not None:
-            self._drop_title_copies(lines, title)
+            drop_title_copies(lines, title)
         region = self._region(lines, title)
         start, end = region if region else (len(lines), -1)
         lists = self._list_items(lines)
         # A list introduced at the body's last line ("Tour dates:") belongs to the body.
         while end + 1 in lists:
             end += 1
-        published, pub_line = self._published(lines, title, start)
+        published, pub_line = find_published(lines, title, start, self.dates)
         keep_reason: dict[int, str] = {}
         for i, ln in enumerate(lines):
             if ln.cls == DROP:
@@ -402,16 +251,6 @@ class Cleaner:
                     keep_reason[i] = reason
         return self._result(lines, keep_reason, title, published, pub_line)
 
-    def _drop_title_copies(self, lines: list[Line], title: int) -> None:
-        """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
-        title_key = lines[title].key
-        for i, ln in enumerate(lines):
-            k = ln.key
-            if k == title_key:
-                ln.cls, ln.rule = DROP, "title"
-            elif ln.cls != DROP and i < title and title_key in k:
-                ln.cls, ln.rule = DROP, "title_variant"
-
     def _list_items(self, lines: list[Line]) -> set[int]:
         """Lines of a list and the line ending in a colon that introduces it: the lines after it
         in the same block (no blank line between), up to a chrome line or returning prose."""
@@ -425,7 +264,7 @@ class Cleaner:
                 and lines[j].para == ln.para
                 and lines[j].cls != DROP
                 and lines[j].words <= self.t.list_item_max_words
-                and not (lines[j].cls == GOOD and _SENTENCE_END.search(lines[j].text))
+                and not (lines[j].cls == GOOD and SENTENCE_END.search(lines[j].text))
             ):
                 j += 1
             if j - i - 1 >= 2:
@@ -451,7 +290,7 @@ class Cleaner:
             and nxt is not None
             and prev.cls != SHORT
             and nxt.cls != SHORT
-            and (_SENTENCE_END.search(ln.text))
+            and (SENTENCE_END.search(ln.text))
         ):
             return "short_sentence"
         return None
