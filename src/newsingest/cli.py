@@ -12,8 +12,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from . import __version__
 from .config import DEFAULT_DELIMITER, IngestConfig
@@ -22,14 +20,13 @@ from .explain import Explanation, explain_paths, render
 from .export import JsonlWriter, Summary, to_json, write_items
 from .models import REJECT_REASON_HELP, Article, Reject
 from .pipeline import parse_paths
-from .stats import CorpusStats, corpus_stats
+from .stats import corpus_stats, render_stats
 from .validate import (
     CODES,
-    Finding,
     ValidateOptions,
-    ValidationReport,
     github_annotations,
     load_pyproject,
+    render_report,
     validate_paths,
 )
 
@@ -366,23 +363,6 @@ def validate_options(
     )
 
 
-def render_report(report: ValidationReport, console: Console) -> None:
-    """Findings grouped by file, then one summary line."""
-    by_file: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_file.setdefault(f.file, []).append(f)
-    for file, findings in by_file.items():
-        console.print(f"[bold]{escape(file)}[/]")
-        for f in findings:
-            color = "red" if f.severity.value == "error" else "yellow"
-            where = f":{f.line}" if f.line is not None else ""
-            console.print(f"  [{color}]{f.code}[/]{where} {escape(f.message)}")
-    console.print(
-        f"{report.files} files, {report.articles} articles: "
-        f"{report.errors} errors, {report.warnings} warnings"
-    )
-
-
 @cli.command()
 @click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -399,43 +379,6 @@ def stats(records: Path, rejects: Path | None, as_json: bool) -> None:
         click.echo(s.model_dump_json(indent=2))
         return
     render_stats(s, Console(highlight=False))
-
-
-def render_stats(s: CorpusStats, console: Console) -> None:
-    """Rich tables and a histogram of article sizes."""
-    table = Table(title=f"{s.records} records, {s.words_total} words, {s.duplicates} duplicates")
-    table.add_column("language")
-    table.add_column("records", justify="right")
-    for lang, n in s.by_language.items():
-        table.add_row(lang, str(n))
-    console.print(table)
-    scripts = Table(title="scripts")
-    scripts.add_column("script")
-    scripts.add_column("records", justify="right")
-    for script, n in s.by_script.items():
-        scripts.add_row(script, str(n))
-    console.print(scripts)
-    top = max(s.chars_histogram.values(), default=1)
-    hist = Table(title="characters per article")
-    hist.add_column("chars", justify="right")
-    hist.add_column("records", justify="right")
-    hist.add_column("")
-    for bucket, n in s.chars_histogram.items():
-        hist.add_row(bucket, str(n), "█" * max(1, round(30 * n / top)))
-    console.print(hist)
-    rules = Table(title="lines removed, top rules")
-    rules.add_column("rule")
-    rules.add_column("lines", justify="right")
-    for rule, n in list(s.removed_by_rule.items())[:15]:
-        rules.add_row(rule, str(n))
-    console.print(rules)
-    if s.rejects:
-        rej = Table(title=f"{s.rejects} rejects")
-        rej.add_column("reason")
-        rej.add_column("inputs", justify="right")
-        for reason, n in s.rejects_by_reason.items():
-            rej.add_row(reason, str(n))
-        console.print(rej)
 
 
 @cli.command()

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import IO
 
 from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
 
 from .errors import NewsIngestError
 
@@ -79,3 +81,40 @@ def corpus_stats(records: Path, rejects: Path | None = None) -> CorpusStats:
     s.rejects = sum(reasons.values())
     s.rejects_by_reason = dict(reasons.most_common())
     return s
+
+
+def render_stats(s: CorpusStats, console: Console) -> None:
+    """Rich tables and a histogram of article sizes."""
+    table = Table(title=f"{s.records} records, {s.words_total} words, {s.duplicates} duplicates")
+    table.add_column("language")
+    table.add_column("records", justify="right")
+    for lang, n in s.by_language.items():
+        table.add_row(lang, str(n))
+    console.print(table)
+    scripts = Table(title="scripts")
+    scripts.add_column("script")
+    scripts.add_column("records", justify="right")
+    for script, n in s.by_script.items():
+        scripts.add_row(script, str(n))
+    console.print(scripts)
+    top = max(s.chars_histogram.values(), default=1)
+    hist = Table(title="characters per article")
+    hist.add_column("chars", justify="right")
+    hist.add_column("records", justify="right")
+    hist.add_column("")
+    for bucket, n in s.chars_histogram.items():
+        hist.add_row(bucket, str(n), "█" * max(1, round(30 * n / top)))
+    console.print(hist)
+    rules = Table(title="lines removed, top rules")
+    rules.add_column("rule")
+    rules.add_column("lines", justify="right")
+    for rule, n in list(s.removed_by_rule.items())[:15]:
+        rules.add_row(rule, str(n))
+    console.print(rules)
+    if s.rejects:
+        rej = Table(title=f"{s.rejects} rejects")
+        rej.add_column("reason")
+        rej.add_column("inputs", justify="right")
+        for reason, n in s.rejects_by_reason.items():
+            rej.add_row(reason, str(n))
+        console.print(rej)

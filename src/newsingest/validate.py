@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from rich.console import Console
+from rich.markup import escape
 
 from .config import IngestConfig
 from .dedup import DuplicateIndex
@@ -287,3 +289,20 @@ def _repo_path(source: str) -> str:
     # Annotations point at the file in the repository: the archive itself, not a member.
     path = source.split("!", 1)[0].split("#", 1)[0]
     return os.path.relpath(path) if os.path.isabs(path) else path
+
+
+def render_report(report: ValidationReport, console: Console) -> None:
+    """Findings grouped by file, then one summary line."""
+    by_file: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, []).append(f)
+    for file, findings in by_file.items():
+        console.print(f"[bold]{escape(file)}[/]")
+        for f in findings:
+            color = "red" if f.severity.value == "error" else "yellow"
+            where = f":{f.line}" if f.line is not None else ""
+            console.print(f"  [{color}]{f.code}[/]{where} {escape(f.message)}")
+    console.print(
+        f"{report.files} files, {report.articles} articles: "
+        f"{report.errors} errors, {report.warnings} warnings"
+    )
