@@ -60,6 +60,7 @@ SCRIPT_LANG = {
     "Kana": "ja",
 }
 _LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
 _NOT_LATIN = re.compile("[^\x00-\u024f\u2000-\u206f\u20ac]")
 _PUNCT_TO_SPACE = str.maketrans({c: " " for c in '"“”‘()[]{}.,;:!?*#|/-_–—…0123456789'})
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
@@ -224,6 +225,9 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
         if sum(map(data.hinglish.__contains__, words)) >= data.hinglish_ratio * len(words):
             return "hi", letters
         return (doc_lang, letters) if doc_script == "Latn" else ("und", 0)
+    if doc_script == "Deva" and not _LATIN_LETTER.search(p):
+        # A Devanagari paragraph of a Devanagari page: the page's language, no counting.
+        return (doc_lang, len(p)) if len(p) >= data.min_letters else ("und", 0)
     counts = script_counts(p[: data.sample_chars])
     letters = sum(counts.values())
     if letters < data.min_letters:
