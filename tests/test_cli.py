@@ -138,3 +138,18 @@ def test_explain_every_seed_and_bench_page(in_root: Path) -> None:
     results = explain_paths(paths, IngestConfig(delimiter=None))
     assert len(results) >= 5 and all(isinstance(r, Explanation) for r in results)
     assert all(r.decisions for r in results if isinstance(r, Explanation))
+
+
+def test_bad_rules_file_is_a_usage_error_before_any_work(in_root: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rules]]\nid = "x"\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, stdout, err = run("parse", "seeds/", "--rules", str(bad), "-o", str(out))
+    assert code == 2 and "rule 'x': group: Field required" in err
+    assert not out.exists() and "internal_error" not in err
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.toml"]  # no temp file left
+
+
+def test_unwritable_output_is_a_clear_error(in_root: Path) -> None:
+    code, _, err = run("parse", "seeds/", "-o", "/nonexistent/dir/out.jsonl")
+    assert code == 1 and "cannot write there" in err and "Traceback" not in err

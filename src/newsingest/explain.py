@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .config import IngestConfig
 from .models import LineDecision, Reject
-from .pipeline import analyse_source
+from .pipeline import analyse_source, check_config
 from .reader import read_sources
 
 
@@ -31,6 +31,7 @@ class Explanation(BaseModel):
 def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanation | Reject]:
     """Decisions for each article in the inputs: the very code path of parse."""
     out: list[Explanation | Reject] = []
+    check_config(config)
     for src in read_sources(paths, config):
         if isinstance(src, Reject):
             out.append(src)

@@ -14,6 +14,7 @@ from typing import IO, Self
 
 from pydantic import BaseModel
 
+from .errors import NewsIngestError
 from .models import Article, Item, Reject
 
 
@@ -36,7 +37,13 @@ class JsonlWriter:
             self._fh = sys.stdout
             return self
         folder = os.path.dirname(os.path.abspath(self.path))
-        fd, self._tmp = tempfile.mkstemp(prefix=".newsingest-", dir=folder)
+        try:
+            fd, self._tmp = tempfile.mkstemp(prefix=".newsingest-", dir=folder)
+        except OSError as e:
+            raise NewsIngestError(
+                f"{self.path}: cannot write there ({e.strerror or e}); check the folder exists"
+                " and is writable"
+            ) from e
         raw = os.fdopen(fd, "wb")
         if self.path.endswith(".gz"):
             # mtime=0 and no file name in the header: the same records give the same bytes.

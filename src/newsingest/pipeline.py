@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .clean import clean_text
 from .clean.engine import line_digest
+from .clean.rules import compiled_rules
 from .config import IngestConfig
 from .decode import DecodeFailure, decode_bytes
 from .dedup import DuplicateIndex
@@ -241,11 +242,17 @@ def mark_duplicates(items: Iterable[Item], config: IngestConfig) -> Iterator[Ite
             yield item.model_copy(update={"duplicate_of": match.of})
 
 
+def check_config(config: IngestConfig) -> None:
+    """Fail before any work on settings that would fail every article (a bad rules file)."""
+    compiled_rules(config.rules_file)
+
+
 def parse_paths(
     paths: Sequence[str], config: IngestConfig | None = None, jobs: int = 1
 ) -> Iterator[Item]:
     """Records and rejects for every input under paths, in input order."""
     config = config or IngestConfig()
+    check_config(config)
     if config.drop_wide and not config.repeated_lines:
         config = config.model_copy(update={"repeated_lines": repeated_lines(paths, config)})
     sources = read_sources(paths, config)

@@ -20,7 +20,7 @@ from .config import IngestConfig
 from .dedup import DuplicateIndex
 from .errors import NewsIngestError
 from .models import Article, CleanResult, Reject, RejectReason, Source
-from .pipeline import analyse_source
+from .pipeline import analyse_source, check_config
 from .reader import read_sources
 
 STRICT_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
@@ -245,6 +245,7 @@ def validate_paths(
     """Run every check over a drop; the findings come in input order, then NI015."""
     # Validation reports on every language and length: the checks, not the filters, decide.
     config = config.model_copy(update={"langs": None, "min_chars": None, "dedup": "off"})
+    check_config(config)
     c = _Checker(options)
     if options.against is not None:
         c.against(options.against)

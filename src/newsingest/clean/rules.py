@@ -184,7 +184,11 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
             try:
                 rule = Rule(**raw)
             except ValidationError as e:
-                raise RulesError(f"{origin}: rule {raw.get('id', '?')!r}: {e}") from e
+                problems = "; ".join(
+                    f"{'.'.join(map(str, err['loc'])) or 'rule'}: {err['msg']}"
+                    for err in e.errors()
+                )
+                raise RulesError(f"{origin}: rule {raw.get('id', '?')!r}: {problems}") from e
             if rule.id in seen and seen[rule.id] == origin:
                 raise RulesError(f"{origin}: duplicate rule id {rule.id!r}")
             if rule.pattern in patterns and patterns[rule.pattern] != rule.id:
