@@ -144,7 +144,7 @@ def test_bad_rules_file_is_a_usage_error_before_any_work(in_root: Path, tmp_path
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rules]]\nid = "x"\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    code, stdout, err = run("parse", "seeds/", "--rules", str(bad), "-o", str(out))
+    code, _, err = run("parse", "seeds/", "--rules", str(bad), "-o", str(out))
     assert code == 2 and "rule 'x': group: Field required" in err
     assert not out.exists() and "internal_error" not in err
     assert [p.name for p in tmp_path.iterdir()] == ["bad.toml"]  # no temp file left
