@@ -208,6 +208,18 @@ class Cleaner:
                 break  # headlines without a single sentence: a list of other stories
             end = c[-1]
             so_far += weight(c)
+        # The article's opening can be cut off from the rest by a share or newsletter box:
+        # earlier runs join too, under the headline and with no end-of-article marker between.
+        for c in reversed(clusters[:main]):
+            between = lines[c[-1] + 1 : start]
+            if (title is not None and c[0] < title) or any(ln.ends_article for ln in between):
+                break
+            if weight(c) < self.t.next_run_share * so_far:
+                break
+            if not any(SENTENCE_END.search(lines[i].text) for i in c):
+                break
+            start = c[0]
+            so_far += weight(c)
         return start, end
 
     # -- the whole document ----------------------------------------------------------------------
