@@ -84,3 +84,12 @@ def test_clean_never_invents_lines_and_is_idempotent(page: list[str]) -> None:
     # A second pass may regroup paragraphs, but keeps only lines the first pass kept.
     again = clean_text(result.text)
     assert {x for x in again.text.split("\n") if x} <= set(out_lines)
+
+
+def test_yearless_date_lines_are_dropped_but_never_published() -> None:
+    body = "The council met on Monday and agreed to fund the new library for the town. " * 3
+    text = f"A Headline About The Council Vote\n\nUpdated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM\n\n{body}\n"
+    result = clean_text(text)
+    rules = {d.text: d.rule for d in result.decisions}
+    assert rules["Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM"] == "date_line"
+    assert result.published is None

@@ -49,6 +49,13 @@ class DateFinder:
         )
         self.iso = re.compile(r"\b(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})\b")
         self.numeric = re.compile(r"\b(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<year>\d{4})\b")
+        # "Nov 19, 9:41 AM": a date without a year, with a time. Only ever a date line to
+        # drop; without a year it is never taken as the publication date.
+        self.yearless = re.compile(
+            rf"{weekday}(?:(?P<mon>{names})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{names})\.?)"
+            r",?\s+(?:at\s+)?\d{1,2}[:.]\d{2}",
+            re.IGNORECASE,
+        )
         self.weekday_words = ruleset.weekdays
         cues = sorted((*ruleset.publish_cues, *ruleset.update_cues), key=len, reverse=True)
         self.cue_words = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
@@ -81,10 +88,22 @@ class DateFinder:
                 return DateHit(d, m.start(), m.end(), a <= 12 and b <= 12 and a != b)
         return None
 
+    def yearless_line(self, line: str, max_extra: int) -> bool:
+        """A line that is only dates without a year plus times and cue words."""
+        text = line.translate(_DEVANAGARI_DIGITS)
+        spans = [m.span() for m in self.yearless.finditer(text)]
+        if not spans:
+            return False
+        for start, end in reversed(spans):
+            text = text[:start] + " " + text[end:]
+        return self._rest(text) <= max_extra
+
     def extra_words(self, line: str, hit: DateHit) -> int:
         """Words left in a line once the date, times, cue words and separators are removed."""
         rest = line.translate(_DEVANAGARI_DIGITS)
-        rest = rest[: hit.start] + " " + rest[hit.end :]
+        return self._rest(rest[: hit.start] + " " + rest[hit.end :])
+
+    def _rest(self, rest: str) -> int:
         rest = _TIME.sub(" ", rest)
         rest = self.cue_words.sub(" ", rest)
         rest = _FILLER.sub(" ", rest)

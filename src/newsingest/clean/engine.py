@@ -137,8 +137,14 @@ class Cleaner:
         # A layout rule (no letters: "2024-03-12") yields to the date finder.
         if rule is None or rule.group == "layout":
             # Date lines and datelines are short; body sentences with dates are not wanted.
-            hit = self.dates.find(text) if words <= t.date_max_words else None
-            if hit is not None and self.dates.extra_words(text, hit) <= t.date_line_max_extra_words:
+            short = words <= t.date_max_words
+            hit = self.dates.find(text) if short else None
+            most = t.date_line_max_extra_words
+            if hit is not None:
+                dated = self.dates.extra_words(text, hit) <= most
+            else:
+                dated = short and self.dates.yearless_line(text, most)
+            if dated:
                 rule = self._date_rule
         sentence = bool(SENTENCE_END.search(text))
         facts = Facts(rule, hit, sentence, not sentence and title_case(text))
