@@ -13,13 +13,13 @@ from .dates import DateFinder
 from .headline import drop_title_copies, find_published, find_title
 from .lines import (
     DROP,
-    EDGE_TO_SPACE,
     GOOD,
     MEMO_LINES,
     MEMO_MAX_CHARS,
     NEAR,
     SENTENCE_END,
     SHORT,
+    WORD_EDGES,
     Facts,
     Line,
     title_case,
@@ -86,8 +86,7 @@ class Cleaner:
         if not s:
             return s, 0, 0
         toks = s.split()
-        # Punctuation becomes space, so "(the" and "है।" count; all in C, no per-token code.
-        low = s.lower().translate(EDGE_TO_SPACE).split()
+        low = WORD_EDGES.sub(" ", s.lower()).split()
         stop = sum(map(self.rules.stopwords.__contains__, low))
         return s, len(toks) if s.isascii() else units(s, len(toks)), stop
 

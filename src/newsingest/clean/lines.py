@@ -11,7 +11,8 @@ from .dates import DateHit
 from .rules import Rule
 
 SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
-EDGE_TO_SPACE = str.maketrans({c: " " for c in '"“”‘«»()[]{}.,;:!?।॥…–—*#|'})
+# Punctuation that separates words, so "(the" and "है।" count as stopwords.
+WORD_EDGES = re.compile(r'["“”‘«»()\[\]{}.,;:!?।॥…–—*#|]')
 _WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _KEY_JUNK = re.compile(r"[\W_]+")
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
