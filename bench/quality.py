@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from newsingest import Article, IngestConfig, Reject, RejectReason, parse_text
+from newsingest import Article, IngestConfig, Reject, RejectReason, detect_language, parse_text
 
 DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "cleaning"
 
@@ -48,6 +48,7 @@ def clean_pages(bench: Path, names: list[str], out: Path) -> float:
     spent = 0.0
     # Warm up: rule compilation and langdetect's profiles load once per process.
     parse_text((bench / "corpus" / names[0]).read_text(encoding="utf-8"), names[0])
+    detect_language("Der Rat hat am Montag beschlossen, die neue Bibliothek zu finanzieren.")
     for name in names:
         raw = (bench / "corpus" / name).read_bytes().decode("utf-8")
         t0 = time.perf_counter()

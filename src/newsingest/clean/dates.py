@@ -17,6 +17,7 @@ _TIME = re.compile(
 _FILLER = re.compile(r"[|•·,:;/()\[\]–—-]+|\b(?:on|at|date|time|am|pm|ist|gmt|utc|et)\b", re.I)
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _DIGIT = re.compile(r"\d{4}")  # every supported form has a four-digit year
+_CLOCK = re.compile(r"\d[:.]\d\d")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class DateFinder:
     def yearless_line(self, line: str, max_extra: int) -> bool:
         """A line that is only dates without a year plus times and cue words."""
         text = line.translate(_DEVANAGARI_DIGITS)
+        if not _CLOCK.search(text):
+            return False  # every year-less date line carries a time of day
         spans = [m.span() for m in self.yearless.finditer(text)]
         if not spans:
             return False
