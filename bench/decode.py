@@ -22,17 +22,10 @@ from pathlib import Path
 
 import chardet
 
-from newsingest.decode import Decoded, decode_bytes
+from newsingest.decode import Decoded, decode_bytes, mojibake
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "cleaning"
-
-
-def mojibake(text: str) -> str:
-    """UTF-8 text as it looks after being read as cp1252 (latin-1 for cp1252's holes)."""
-    return "".join(
-        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
-    )
 
 
 # name -> how to make the bytes and the text a perfect decoder returns

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from newsingest import IngestConfig
 from newsingest.cli import cli
+from newsingest.decode import mojibake
 from newsingest.validate import CODES, ValidateOptions, validate_paths
 
 from .conftest import EN_PAGE
@@ -35,12 +36,6 @@ def page(k: int, body: bool = True, head: bool = True) -> str:
     s = STORIES[k]
     top = [s["title"], s["date"]] if head else []
     return "\n\n".join(top + (s["body"] if body else [])) + "\n"
-
-
-def mojibake(text: str) -> str:
-    return "".join(
-        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
-    )
 
 
 def build(drop: Path) -> dict[tuple[str, str], str]:

@@ -127,6 +127,7 @@ _CP1252_HIGH = {
 }
 # A run of characters that could be UTF-8 bytes misread as cp1252/latin-1: starts with a lead
 # byte character (U+00C2-U+00F4) and continues with continuation-byte characters.
+_BYTE_AS_CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)]
 _TO_LATIN1 = str.maketrans({c: chr(b) for c, b in _CP1252_HIGH.items()})
 _CONT = "\u0080-\u00bf" + "".join(c for c, b in _CP1252_HIGH.items() if b <= 0xBF)
 MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4][{_CONT}]+")
@@ -263,6 +264,12 @@ def _unmojibake_run(m: re.Match[str]) -> str:
     raw = bytes(_CP1252_HIGH.get(c, ord(c)) for c in run)
     fixed = _try(raw, "utf-8")
     return fixed if fixed is not None else run
+
+
+def mojibake(text: str) -> str:
+    """What UTF-8 text looks like after being read as cp1252 (latin-1 for cp1252's five holes):
+    the damage repair_mojibake undoes. For tests and benchmarks."""
+    return "".join(_BYTE_AS_CP1252[b] for b in text.encode("utf-8"))
 
 
 def repair_mojibake(text: str) -> tuple[str, bool]:

@@ -83,20 +83,20 @@ def corpus_stats(records: Path, rejects: Path | None = None) -> CorpusStats:
     return s
 
 
+def _counts(title: str, key: str, counts: dict[str, int], unit: str = "records") -> Table:
+    table = Table(title=title)
+    table.add_column(key)
+    table.add_column(unit, justify="right")
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    return table
+
+
 def render_stats(s: CorpusStats, console: Console) -> None:
     """Rich tables and a histogram of article sizes."""
-    table = Table(title=f"{s.records} records, {s.words_total} words, {s.duplicates} duplicates")
-    table.add_column("language")
-    table.add_column("records", justify="right")
-    for lang, n in s.by_language.items():
-        table.add_row(lang, str(n))
-    console.print(table)
-    scripts = Table(title="scripts")
-    scripts.add_column("script")
-    scripts.add_column("records", justify="right")
-    for script, n in s.by_script.items():
-        scripts.add_row(script, str(n))
-    console.print(scripts)
+    title = f"{s.records} records, {s.words_total} words, {s.duplicates} duplicates"
+    console.print(_counts(title, "language", s.by_language))
+    console.print(_counts("scripts", "script", s.by_script))
     top = max(s.chars_histogram.values(), default=1)
     hist = Table(title="characters per article")
     hist.add_column("chars", justify="right")
@@ -105,16 +105,7 @@ def render_stats(s: CorpusStats, console: Console) -> None:
     for bucket, n in s.chars_histogram.items():
         hist.add_row(bucket, str(n), "█" * max(1, round(30 * n / top)))
     console.print(hist)
-    rules = Table(title="lines removed, top rules")
-    rules.add_column("rule")
-    rules.add_column("lines", justify="right")
-    for rule, n in list(s.removed_by_rule.items())[:15]:
-        rules.add_row(rule, str(n))
-    console.print(rules)
+    top_rules = dict(list(s.removed_by_rule.items())[:15])
+    console.print(_counts("lines removed, top rules", "rule", top_rules, "lines"))
     if s.rejects:
-        rej = Table(title=f"{s.rejects} rejects")
-        rej.add_column("reason")
-        rej.add_column("inputs", justify="right")
-        for reason, n in s.rejects_by_reason.items():
-            rej.add_row(reason, str(n))
-        console.print(rej)
+        console.print(_counts(f"{s.rejects} rejects", "reason", s.rejects_by_reason, "inputs"))

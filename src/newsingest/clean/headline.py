@@ -112,7 +112,7 @@ def find_published(
     for i, ln in enumerate(lines):
         if ln.date is None or ln.date.ambiguous:
             continue
-        if ln.cls == DROP and ln.rule not in ("date_line", "byline", "hi_byline"):
+        if ln.cls == DROP and ln.rule != "date_line":
             continue
         cue = dates.cue(ln.text)
         if cue == "published":
