@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -110,22 +111,29 @@ class LineDecision:
 
 @dataclass(frozen=True)
 class CleanResult:
-    """Output of the cleaner: the body, its title and date, and one decision per line."""
+    """Output of the cleaner: the body, its title and date, and what was decided per line.
+    Per-line decisions are kept as parallel sequences and only turned into LineDecision
+    objects when asked for (explain, validate): parse needs just the counts."""
 
     text: str
     title: str | None
     title_line: int | None
     published: str | None
     published_line: int | None
-    decisions: tuple[LineDecision, ...]
+    removed: dict[str, int]  # lines dropped per rule id, sorted by id
+    line_numbers: Sequence[int] = ()
+    line_texts: Sequence[str] = ()
+    kept: Sequence[bool] = ()
+    reasons: Sequence[str] = ()  # the rule that dropped a line, or why it was kept
 
     @property
-    def removed(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for d in self.decisions:
-            if not d.keep:
-                counts[d.rule] = counts.get(d.rule, 0) + 1
-        return dict(sorted(counts.items()))
+    def lines(self) -> int:
+        """Non-blank lines the cleaner saw."""
+        return len(self.line_numbers)
+
+    @property
+    def decisions(self) -> tuple[LineDecision, ...]:
+        return tuple(map(LineDecision, self.line_numbers, self.line_texts, self.kept, self.reasons))
 
 
 Item = Article | Reject

@@ -92,7 +92,7 @@ def _article_or_reject(
 ) -> tuple[Item, CleanResult]:
     cleaned = clean_text(text, config.rules_file, config.repeated_lines)
     if not cleaned.text.strip():
-        kept = len(cleaned.decisions)
+        kept = cleaned.lines
         reject = _reject(
             src,
             ident,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 
-from ..models import CleanResult, LineDecision
+from ..models import CleanResult
 from ..normalize import normalize_line
 from .dates import DateFinder
 from .headline import drop_title_copies, find_published, find_title
@@ -17,11 +19,14 @@ from .lines import (
     MEMO_LINES,
     MEMO_MAX_CHARS,
     NEAR,
-    SENTENCE_END,
     SHORT,
+    TRUNCATED,
     WORD_EDGES,
     Facts,
-    Line,
+    Page,
+    caseless,
+    fold_key,
+    sentence_end,
     title_case,
     units,
 )
@@ -34,8 +39,8 @@ class Cleaner:
     def __init__(self, rules: CompiledRules) -> None:
         self.rules = rules
         self.t = rules.t
-        self._memo: dict[str, Facts] = {}
-        self._raw_memo: dict[str, tuple[str, int, int]] = {}
+        # Facts per raw line (None for a blank one), bounded: see MEMO_LINES.
+        self._memo: dict[str, Facts | None] = {}
         # Date lines are reported like a rule's drops, under the id "date_line".
         self._date_rule = Rule(
             id="date_line",
@@ -57,296 +62,375 @@ class Cleaner:
             if r.group in ("byline", "share", "social", "credits", "ads")
         }
 
-    # -- per-line features ---------------------------------------------------------------
-    def _lines(self, text: str) -> list[Line]:
-        out: list[Line] = []
+    # -- per-line facts ------------------------------------------------------------------
+    def _page(self, text: str) -> Page:
+        """The document's non-blank lines with their facts; a line seen before (site chrome
+        repeats across a drop's pages) costs one dictionary lookup."""
+        raws = text.split("\n")
+        memo = self._memo
+        # A line not seen yet maps to itself.
+        known: list[Facts | str | None] = list(map(memo.get, raws, raws))
+        facts: list[Facts] = []
+        nos: list[int] = []
+        paras: list[int] = []
         para = 0
         blank = True
-        memo = self._raw_memo
-        for no, raw in enumerate(text.split("\n"), 1):
-            known = memo.get(raw)
-            if known is None:
-                known = self._measure(raw)
-                if len(raw) <= MEMO_MAX_CHARS:
+        for no, got in enumerate(known, 1):
+            if isinstance(got, str):
+                f = self._facts(got)
+                if len(got) <= MEMO_MAX_CHARS:
                     if len(memo) >= MEMO_LINES:
-                        memo.clear()
-                    memo[raw] = known
-            s, words, stop = known
-            if not s:
+                        memo.clear()  # bounded memory; the memo only saves time
+                    memo[got] = f
+            else:
+                f = got
+            if f is None:
                 para += 0 if blank else 1
                 blank = True
                 continue
             blank = False
-            out.append(Line(no=no, text=s, para=para, words=words, stop=stop))
-        return out
+            facts.append(f)
+            nos.append(no)
+            paras.append(para)
+        return Page(facts, nos, paras, [], [], list(map(_ENDS, facts)))
 
-    def _measure(self, raw: str) -> tuple[str, int, int]:
-        """A raw line's normalized text, word count and stopword count."""
+    def _facts(self, raw: str) -> Facts | None:
+        """What a raw line is on its own (rule, date, shape, class); None when blank."""
         s = normalize_line(raw) if raw and not raw.isspace() else ""
         if not s:
-            return s, 0, 0
-        toks = s.split()
-        low = WORD_EDGES.sub(" ", s.lower()).split()
-        stop = sum(map(self.rules.stopwords.__contains__, low))
-        return s, len(toks) if s.isascii() else units(s, len(toks)), stop
-
-    def _classify(self, lines: list[Line]) -> None:
+            return None
         t = self.t
-        # Pages in a language without a stopword list (few long lines read as prose by the
-        # lists) fall back to length and punctuation.
-        long = [ln for ln in lines if ln.words >= t.good_words]
-        wordy = sum(1 for ln in long if ln.stop >= t.good_stop_ratio * ln.words)
-        use_stop = bool(long) and wordy >= t.stop_mode_share * len(long)
-        for ln in lines:
-            f = self._facts(ln.text, ln.words)
-            if f.rule is not None:
-                ln.cls, ln.rule, ln.group = DROP, f.rule.id, f.rule.group
-                ln.ends_article = f.rule.ends_article
-                ln.date = f.date
-                continue
-            ln.date = f.date
-            ratio = ln.stop / ln.words if ln.words else 0.0
-            if f.headline:
-                ln.cls = SHORT  # a headline (teaser or subheading), never prose on its own
-            elif use_stop:
-                if ln.words >= t.good_words and ratio >= t.good_stop_ratio:
-                    ln.cls = GOOD
-                elif ratio >= t.near_stop_ratio and (
-                    ln.words >= t.good_words or (ln.words >= t.near_words and f.sentence)
-                ):
-                    ln.cls = NEAR
-                else:
-                    ln.cls = SHORT
-            elif ln.words >= t.good_words and f.sentence:
-                ln.cls = GOOD
-            elif (ln.words >= t.near_words and f.sentence) or ln.words >= t.good_words:
-                ln.cls = NEAR
-            else:
-                ln.cls = SHORT
-
-    def _facts(self, text: str, words: int) -> Facts:
-        """What a line is on its own (rule, date, shape), memoized: site chrome repeats across
-        a drop's pages, and a repeated line costs a dictionary lookup."""
-        facts = self._memo.get(text)
-        if facts is not None:
-            return facts
-        t = self.t
-        rule = self.rules.match_line(text, words)
+        n_toks = len(s.split())
+        words = n_toks if s.isascii() else units(s, n_toks)
+        stop = sum(map(self.rules.stopwords.__contains__, WORD_EDGES.sub(" ", s.lower()).split()))
+        rule = self.rules.match_line(s, words)
         hit = None
         # A layout rule (no letters: "2024-03-12") yields to the date finder.
         if rule is None or rule.group == "layout":
             # Date lines and datelines are short; body sentences with dates are not wanted.
             short = words <= t.date_max_words
-            hit = self.dates.find(text) if short else None
+            hit = self.dates.find(s) if short else None
             most = t.date_line_max_extra_words
             if hit is not None:
-                dated = self.dates.extra_words(text, hit) <= most
+                dated = self.dates.extra_words(s, hit) <= most
             else:
-                dated = short and self.dates.yearless_line(text, most)
+                dated = short and self.dates.yearless_line(s, most)
             if dated:
                 rule = self._date_rule
-        sentence = bool(SENTENCE_END.search(text))
-        facts = Facts(rule, hit, sentence, not sentence and title_case(text))
-        if len(text) <= MEMO_MAX_CHARS:
-            if len(self._memo) >= MEMO_LINES:
-                self._memo.clear()  # bounded memory; the memo only saves time
-            self._memo[text] = facts
-        return facts
+        sentence = sentence_end(s)
+        headline = not sentence and title_case(s)
+        if rule is not None:
+            cls_stop = cls_len = DROP
+        elif headline:
+            cls_stop = cls_len = SHORT  # a headline (teaser or subheading), never prose alone
+        else:
+            cls_stop, cls_len = self._prose_classes(words, stop, sentence)
+        truncated = TRUNCATED.search(s) is not None
+        tail = None
+        if truncated:
+            tail = " ".join(fold_key(TRUNCATED.sub("", s)).split()[-3:])
+            tail = tail if len(tail) >= 10 else None
+        long = words >= t.good_words
+        shaped = t.title_min_words <= words <= t.title_max_words and (title_case(s) or caseless(s))
+        return Facts(
+            text=s,
+            words=words,
+            stop=stop,
+            rule=rule,
+            date=hit,
+            sentence=sentence,
+            cls_stop=cls_stop,
+            cls_len=cls_len,
+            long=long,
+            wordy=long and stop >= t.good_stop_ratio * words,
+            key=fold_key(s),
+            truncated=truncated,
+            tail=tail,
+            shaped=shaped,
+            weight=min(len(s), t.line_weight_cap),
+            ends=rule is not None and rule.ends_article,
+            group=rule.group if rule is not None else "",
+        )
 
-    def _demote_teasers(self, lines: list[Line]) -> None:
+    def _prose_classes(self, words: int, stop: int, sentence: bool) -> tuple[str, str]:
+        """A rule-free line's class judged by stopwords, and judged by length alone (pages
+        in a language without a stopword list)."""
+        t = self.t
+        ratio = stop / words if words else 0.0
+        if words >= t.good_words and ratio >= t.good_stop_ratio:
+            by_stop = GOOD
+        elif ratio >= t.near_stop_ratio and (
+            words >= t.good_words or (words >= t.near_words and sentence)
+        ):
+            by_stop = NEAR
+        else:
+            by_stop = SHORT
+        if words >= t.good_words and sentence:
+            by_len = GOOD
+        elif (words >= t.near_words and sentence) or words >= t.good_words:
+            by_len = NEAR
+        else:
+            by_len = SHORT
+        return by_stop, by_len
+
+    def _classify(self, page: Page) -> None:
+        facts = page.facts
+        # Pages in a language without a stopword list (few long lines read as prose by the
+        # lists) fall back to length and punctuation.
+        long = sum(map(_LONG, facts))
+        wordy = sum(map(_WORDY, facts))
+        use_stop = bool(long) and wordy >= self.t.stop_mode_share * long
+        page.cls = list(map(_CLS_STOP if use_stop else _CLS_LEN, facts))
+        page.rule = [f.rule.id if f.rule is not None else None for f in facts]
+
+    def _demote_teasers(self, page: Page) -> None:
         """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
         list of other stories, not a paragraph of this one."""
-        for i, ln in enumerate(lines[:-1]):
-            if ln.cls in (GOOD, NEAR) and not SENTENCE_END.search(ln.text):
-                nxt = lines[i + 1]
-                if nxt.cls == DROP and nxt.rule in self.teaser_marks:
-                    ln.cls = SHORT
+        cls, rule, facts = page.cls, page.rule, page.facts
+        marks = self.teaser_marks
+        for i in range(len(cls) - 1):
+            if (
+                cls[i + 1] == DROP
+                and rule[i + 1] in marks
+                and (cls[i] == GOOD or cls[i] == NEAR)
+                and not facts[i].sentence
+            ):
+                cls[i] = SHORT
 
     # -- body region -------------------------------------------------------------------------
-    def _region(self, lines: list[Line], title: int | None) -> tuple[int, int] | None:
+    def _region(self, page: Page, title: int | None) -> tuple[int, int] | None:
         """First and last line index of the body: the run of prose right under the headline
         (unless it is tiny next to the page's largest run), extended by runs that follow
         without an end-of-article marker between."""
-        body = [i for i, ln in enumerate(lines) if ln.cls == GOOD]
+        cls, facts, ends = page.cls, page.facts, page.ends
+        body = [i for i, c in enumerate(cls) if c == GOOD]
         if not body:
-            body = [i for i, ln in enumerate(lines) if ln.cls == NEAR]
+            body = [i for i, c in enumerate(cls) if c == NEAR]
         if not body:
             return None
+        t = self.t
         clusters: list[list[int]] = [[body[0]]]
         for prev, cur in pairwise(body):
-            between = lines[prev + 1 : cur]
-            gap = sum(1 for ln in between if ln.cls in (DROP, SHORT))
-            boundary = any(ln.ends_article for ln in between)
-            if gap <= self.t.region_gap and not boundary:
-                clusters[-1].append(cur)
-            else:
-                clusters.append([cur])
-
-        def weight(c: list[int]) -> int:
-            # Capped per line: a page may carry the whole article again as one giant line.
-            return sum(min(len(lines[i].text), self.t.line_weight_cap) for i in c)
-
-        heaviest = max(range(len(clusters)), key=lambda k: weight(clusters[k]))
-        top = weight(clusters[heaviest])
+            if cur > prev + 1:
+                between = cls[prev + 1 : cur]
+                gap = between.count(DROP) + between.count(SHORT)
+                if gap > t.region_gap or True in ends[prev + 1 : cur]:
+                    clusters.append([cur])
+                    continue
+            clusters[-1].append(cur)
+        # Capped per line: a page may carry the whole article again as one giant line.
+        weights = [sum(facts[i].weight for i in c) for c in clusters]
+        heaviest = max(range(len(clusters)), key=weights.__getitem__)
+        top = weights[heaviest]
         main = heaviest
         if title is not None:
             after = next((k for k, c in enumerate(clusters) if c[0] > title), None)
             if (
                 after is not None
-                and clusters[after][0] - title <= self.t.title_to_body_lines
-                and weight(clusters[after]) >= self.t.first_run_share * top
+                and clusters[after][0] - title <= t.title_to_body_lines
+                and weights[after] >= t.first_run_share * top
             ):
                 main = after
         start, end = clusters[main][0], clusters[main][-1]
-        so_far = weight(clusters[main])
-        for c in clusters[main + 1 :]:
-            between = lines[end + 1 : c[0]]
-            if any(ln.ends_article and ln.group not in self.soft_groups for ln in between):
+        so_far = weights[main]
+        for k in range(main + 1, len(clusters)):
+            c = clusters[k]
+            marks = [j for j in range(end + 1, c[0]) if ends[j]]
+            if any(facts[j].group not in self.soft_groups for j in marks):
                 break  # comments: what follows is readers' text, however long
             # A related-stories box can sit inside an article; more article follows it
             # when the next run outweighs what was read so far.
-            soft = any(ln.ends_article for ln in between)
-            need = self.t.soft_cross_share if soft else self.t.next_run_share
-            if weight(c) < need * so_far:
+            need = t.soft_cross_share if marks else t.next_run_share
+            if weights[k] < need * so_far:
                 break
-            if not any(SENTENCE_END.search(lines[i].text) for i in c):
+            if not any(facts[i].sentence for i in c):
                 break  # headlines without a single sentence: a list of other stories
             end = c[-1]
-            so_far += weight(c)
+            so_far += weights[k]
         # The article's opening can be cut off from the rest by a share or newsletter box:
         # earlier runs join too, under the headline and with no end-of-article marker between.
-        for c in reversed(clusters[:main]):
-            between = lines[c[-1] + 1 : start]
-            if (title is not None and c[0] < title) or any(ln.ends_article for ln in between):
+        for k in range(main - 1, -1, -1):
+            c = clusters[k]
+            if (title is not None and c[0] < title) or True in ends[c[-1] + 1 : start]:
                 break
-            if weight(c) < self.t.next_run_share * so_far:
+            if weights[k] < t.next_run_share * so_far:
                 break
-            if not any(SENTENCE_END.search(lines[i].text) for i in c):
+            if not any(facts[i].sentence for i in c):
                 break
             start = c[0]
-            so_far += weight(c)
+            so_far += weights[k]
         return start, end
 
     # -- the whole document ----------------------------------------------------------------------
     def clean(self, text: str, repeated: frozenset[int] = frozenset()) -> CleanResult:
         """Decide every line. `repeated` holds line_digest()s of lines that repeat across the
         drop (--drop-wide); they are dropped as chrome."""
-        lines = self._lines(text)
-        self._classify(lines)
+        page = self._page(text)
+        self._classify(page)
+        cls, rule, facts = page.cls, page.rule, page.facts
         if repeated:
-            for ln in lines:
-                if ln.cls != DROP and line_digest(ln.text) in repeated:
-                    ln.cls, ln.rule = DROP, "drop_wide_repeat"
-        title = find_title(lines, self.t, self.header_rules)
-        self._demote_teasers(lines)
+            for i, f in enumerate(facts):
+                if cls[i] != DROP and line_digest(f.text) in repeated:
+                    cls[i], rule[i] = DROP, "drop_wide_repeat"
+        title = find_title(page, self.t, self.header_rules)
+        self._demote_teasers(page)
         if title is not None:
-            drop_title_copies(lines, title)
-        region = self._region(lines, title)
-        start, end = region if region else (len(lines), -1)
-        lists = self._list_items(lines)
+            drop_title_copies(page, title)
+        region = self._region(page, title)
+        n = len(facts)
+        start, end = region if region else (n, -1)
+        lists = self._list_items(page)
         # A list introduced at the body's last line ("Tour dates:") belongs to the body.
         while end + 1 in lists:
             end += 1
-        published, pub_line = find_published(lines, title, start, self.dates)
-        keep_reason: dict[int, str] = {}
-        for i, ln in enumerate(lines):
-            if ln.cls == DROP:
-                continue
-            if i < start:
-                ln.cls, ln.rule = DROP, "before_body"
-            elif i > end:
-                ln.cls, ln.rule = DROP, "after_body"
-            elif ln.cls in (GOOD, NEAR):
-                keep_reason[i] = "body" if ln.cls == GOOD else "near_body"
-            elif i in lists:
-                keep_reason[i] = "list_item"
-            else:
-                reason = self._short_in_region(lines, i)
-                if reason is None:
-                    ln.cls, ln.rule = DROP, "short_line"
-                else:
-                    keep_reason[i] = reason
-        return self._result(lines, keep_reason, title, published, pub_line)
+        published, pub_line = find_published(page, title, start, self.dates)
+        reasons = self._decide(page, start, end, lists)
+        return self._result(page, reasons, title, published, pub_line)
 
-    def _list_items(self, lines: list[Line]) -> set[int]:
+    def _decide(self, page: Page, start: int, end: int, lists: set[int]) -> list[str | None]:
+        """Final drops outside the body region and among its short lines; the reason each
+        kept line is kept (None for a dropped line)."""
+        cls, rule = page.cls, page.rule
+        n = len(cls)
+        reasons: list[str | None] = [None] * n
+        # The next line not dropped, as the page stands before the loop below (which only
+        # changes the line it is at, and lines after the body only once it is done).
+        nxt: list[int | None] = [None] * n
+        ahead: int | None = None
+        for i in range(n - 1, start - 1, -1):
+            nxt[i] = ahead
+            if cls[i] != DROP:
+                ahead = i
+        prev: int | None = None  # the last line before i still kept
+        short_words, menu_run = self.t.short_words, self.t.menu_run
+        for i in range(start, end + 1):
+            c = cls[i]
+            if c == DROP:
+                continue
+            if c == GOOD:
+                reasons[i] = "body"
+            elif c == NEAR:
+                reasons[i] = "near_body"
+            elif i in lists:
+                reasons[i] = "list_item"
+            else:
+                reasons[i] = self._short_in_region(page, i, prev, nxt[i], short_words, menu_run)
+                if reasons[i] is None:
+                    cls[i], rule[i] = DROP, "short_line"
+                    continue
+            prev = i
+        for i in range(start):
+            if cls[i] != DROP:
+                cls[i], rule[i] = DROP, "before_body"
+        for i in range(max(end + 1, start), n):
+            if cls[i] != DROP:
+                cls[i], rule[i] = DROP, "after_body"
+        return reasons
+
+    def _short_in_region(
+        self,
+        page: Page,
+        i: int,
+        prev: int | None,
+        nxt: int | None,
+        short_words: int,
+        menu_run: int,
+    ) -> str | None:
+        """Keep a short line inside the body when it reads as a subheading or a short sentence."""
+        cls, facts = page.cls, page.facts
+        run = 0
+        for j in range(i, min(i + menu_run, len(cls))):
+            if cls[j] != SHORT or facts[j].words > short_words:
+                break
+            run += 1
+        if run >= menu_run:
+            return None
+        if nxt is not None and cls[nxt] == GOOD and facts[i].words > 1:
+            return "subheading"
+        if (
+            prev is not None
+            and nxt is not None
+            and cls[prev] != SHORT
+            and cls[nxt] != SHORT
+            and facts[i].sentence
+        ):
+            return "short_sentence"
+        return None
+
+    def _list_items(self, page: Page) -> set[int]:
         """Lines of a list and the line ending in a colon that introduces it: the lines after it
         in the same block (no blank line between), up to a chrome line or returning prose."""
+        cls, facts, paras = page.cls, page.facts, page.paras
+        n = len(cls)
+        most = self.t.list_item_max_words
         items: set[int] = set()
-        for i, ln in enumerate(lines):
-            if ln.cls == DROP or not ln.text.endswith(":"):
+        for i, f in enumerate(facts):
+            if f.text[-1] != ":" or cls[i] == DROP:
                 continue
             j = i + 1
             while (
-                j < len(lines)
-                and lines[j].para == ln.para
-                and lines[j].cls != DROP
-                and lines[j].words <= self.t.list_item_max_words
-                and not (lines[j].cls == GOOD and SENTENCE_END.search(lines[j].text))
+                j < n
+                and paras[j] == paras[i]
+                and cls[j] != DROP
+                and facts[j].words <= most
+                and not (cls[j] == GOOD and facts[j].sentence)
             ):
                 j += 1
             if j - i - 1 >= 2:
                 items.update(range(i, j))  # the introducing line too
         return items
 
-    def _short_in_region(self, lines: list[Line], i: int) -> str | None:
-        """Keep a short line inside the body when it reads as a subheading or a short sentence."""
-        nxt = next((ln for ln in lines[i + 1 :] if ln.cls != DROP), None)
-        prev = next((ln for ln in reversed(lines[:i]) if ln.cls != DROP), None)
-        ln = lines[i]
-        run = 0
-        for other in lines[i:]:
-            if other.cls not in (SHORT,) or other.words > self.t.short_words:
-                break
-            run += 1
-        if run >= self.t.menu_run:
-            return None
-        if nxt is not None and nxt.cls == GOOD and ln.words > 1:
-            return "subheading"
-        if (
-            prev is not None
-            and nxt is not None
-            and prev.cls != SHORT
-            and nxt.cls != SHORT
-            and (SENTENCE_END.search(ln.text))
-        ):
-            return "short_sentence"
-        return None
-
     def _result(
         self,
-        lines: list[Line],
-        keep_reason: dict[int, str],
+        page: Page,
+        reasons: list[str | None],
         title: int | None,
         published: str | None,
         pub_line: int | None,
     ) -> CleanResult:
-        decisions: list[LineDecision] = []
+        facts, rule, paras = page.facts, page.rule, page.paras
+        texts = list(map(_TEXT, facts))
         paragraphs: list[list[str]] = []
         last_para: int | None = None
         last_kept: int | None = None
-        one_per_line = len({ln.para for ln in lines}) <= 1
-        for i, ln in enumerate(lines):
-            if i not in keep_reason:
-                decisions.append(LineDecision(ln.no, ln.text, False, ln.rule or "dropped"))
+        one_per_line = not paras or paras[0] == paras[-1]
+        trim = self.rules.trim if self.rules.trim_start or self.rules.trim_end else None
+        for i, reason in enumerate(reasons):
+            if reason is None:
                 continue
-            body, trimmed = self.rules.trim(ln.text)
-            reason = keep_reason[i] if not trimmed else f"{keep_reason[i]}+{'+'.join(trimmed)}"
-            decisions.append(LineDecision(ln.no, ln.text, True, reason))
-            joined = not one_per_line and ln.para == last_para and last_kept == i - 1
-            if joined:
+            body = texts[i]
+            if trim is not None:
+                body, trimmed = trim(body)
+                if trimmed:
+                    reasons[i] = f"{reason}+{'+'.join(trimmed)}"
+            if not one_per_line and paras[i] == last_para and last_kept == i - 1:
                 paragraphs[-1].append(body)
             else:
                 paragraphs.append([body])
-            last_para, last_kept = ln.para, i
-        text = "\n\n".join("\n".join(p) for p in paragraphs)
+            last_para, last_kept = paras[i], i
+        kept = [r is not None for r in reasons]
+        final = [r if r is not None else (rule[i] or "dropped") for i, r in enumerate(reasons)]
+        removed = Counter(r for r, k in zip(final, kept, strict=True) if not k)
         return CleanResult(
-            text=text,
-            title=lines[title].text if title is not None else None,
-            title_line=lines[title].no if title is not None else None,
+            text="\n\n".join("\n".join(p) for p in paragraphs),
+            title=texts[title] if title is not None else None,
+            title_line=page.nos[title] if title is not None else None,
             published=published,
-            published_line=lines[pub_line].no if pub_line is not None else None,
-            decisions=tuple(decisions),
+            published_line=page.nos[pub_line] if pub_line is not None else None,
+            removed=dict(sorted(removed.items())),
+            line_numbers=page.nos,
+            line_texts=texts,
+            kept=kept,
+            reasons=final,
         )
+
+
+_ENDS = attrgetter("ends")
+_LONG = attrgetter("long")
+_WORDY = attrgetter("wordy")
+_CLS_STOP = attrgetter("cls_stop")
+_CLS_LEN = attrgetter("cls_len")
+_TEXT = attrgetter("text")
 
 
 @lru_cache(maxsize=8)

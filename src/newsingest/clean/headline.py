@@ -2,119 +2,110 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .dates import DateFinder
-from .lines import (
-    DROP,
-    GOOD,
-    SENTENCE_END,
-    SHORT,
-    TRUNCATED,
-    Line,
-    caseless,
-    fold_key,
-    title_case,
-)
+from .lines import DROP, GOOD, SHORT, Page
 from .rules import Thresholds
 
 
-def find_title(lines: list[Line], t: Thresholds, header_rules: set[str]) -> int | None:
+def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     """The headline: a short line near the top, best if the page repeats it elsewhere or
     it stands right above the body (maybe with a byline or date between)."""
+    facts, cls = page.facts, page.cls
+    n = len(facts)
     # The first real paragraph: prose that ends like a sentence (headlines do not).
     first_good = next(
-        (i for i, ln in enumerate(lines) if ln.cls == GOOD and SENTENCE_END.search(ln.text)),
-        len(lines),
+        (i for i in range(n) if cls[i] == GOOD and facts[i].sentence),
+        n,
     )
-    keys = [ln.key for ln in lines]
-    joined = "\n".join(keys)
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
-    # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
-    tails = [
-        tail
-        for ln in lines
-        if TRUNCATED.search(ln.text)
-        if len(tail := " ".join(fold_key(TRUNCATED.sub("", ln.text)).split()[-3:])) >= 10
-    ]
-    best: tuple[float, int] | None = None
-    limit = min(len(lines), max(first_good + 3, t.header_scan_lines))
+    limit = min(n, max(first_good + 3, t.header_scan_lines))
     # Headlines after the comments or related box belong to other articles.
-    limit = next((i for i in range(first_good, limit) if lines[i].ends_article), limit)
+    if True in page.ends[first_good:limit]:
+        limit = page.ends.index(True, first_good, limit)
+    keys = [f.key for f in facts]
+    counts: Counter[str] = Counter(keys)
+    joined: str | None = None
+    # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
+    tails = [f.tail for f in facts if f.tail is not None]
+    best: tuple[float, int] | None = None
     seen: set[str] = set()
     for i in range(limit):
-        ln = lines[i]
-        if not t.title_min_words <= ln.words <= t.title_max_words or ln.date is not None:
+        f = facts[i]
+        if not t.title_min_words <= f.words <= t.title_max_words or f.date is not None:
             continue
-        if keys[i] in seen:
+        k = f.key
+        if k in seen:
             continue  # a later copy of a headline is never the headline itself
-        seen.add(keys[i])
-        if ln.cls == DROP:
+        seen.add(k)
+        if cls[i] == DROP:
             continue
-        if ln.text.endswith((".", "।", ":")) or TRUNCATED.search(ln.text):
+        if f.text.endswith((".", "।", ":")) or f.truncated:
             continue
-        k = keys[i]
         evidence = 0.0
         if counts[k] > 1:
             evidence += 3
+        if joined is None:
+            joined = "\n".join(keys)
         if joined.count(k) > counts[k]:  # also inside a longer line ("Title | Site")
             evidence += 2
         if any(tail in k for tail in tails):
             evidence += 2
         if i < first_good:  # inside the body every subheading leads to prose
-            evidence += leads_to_body(lines, i, t, header_rules)
+            evidence += leads_to_body(page, i, t, header_rules)
         # Capitals mark an English headline; caseless scripts (Devanagari) cannot show it.
-        shaped = title_case(ln.text) or caseless(ln.text)
-        if not evidence and (i >= first_good or (ln.cls == GOOD and not shaped)):
+        if not evidence and (i >= first_good or (cls[i] == GOOD and not f.shaped)):
             continue  # a subheading or a lead paragraph without a full stop
         # Longer wins ties: site names, taglines and desks are shorter than headlines.
-        score = 1 + evidence + 0.01 * min(ln.words, t.title_max_words) / t.title_max_words
+        score = 1 + evidence + 0.01 * min(f.words, t.title_max_words) / t.title_max_words
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best is not None else None
 
 
-def leads_to_body(lines: list[Line], i: int, t: Thresholds, header_rules: set[str]) -> float:
+def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str]) -> float:
     """Evidence that line i heads an article: prose follows, past bylines, dates and at
     most one standfirst or subheading."""
     dek = 0
-    for ln in lines[i + 1 : i + 6]:
-        if ln.cls == GOOD and SENTENCE_END.search(ln.text):
+    for j in range(i + 1, min(i + 6, len(page.facts))):
+        c = page.cls[j]
+        if c == GOOD and page.facts[j].sentence:
             return 3.5  # the strongest sign: above its own first paragraph
-        if ln.cls == DROP and ln.rule in header_rules:
+        if c == DROP and page.rule[j] in header_rules:
             continue
-        if ln.cls == SHORT and ln.words <= t.short_words:
+        if c == SHORT and page.facts[j].words <= t.short_words:
             continue
-        if ln.cls != DROP and dek == 0:
+        if c != DROP and dek == 0:
             dek += 1
             continue
         return 0.0
     return 0.0
 
 
-def drop_title_copies(lines: list[Line], title: int) -> None:
+def drop_title_copies(page: Page, title: int) -> None:
     """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
-    title_key = lines[title].key
-    for i, ln in enumerate(lines):
-        k = ln.key
+    facts, cls, rule = page.facts, page.cls, page.rule
+    title_key = facts[title].key
+    for i, f in enumerate(facts):
+        k = f.key
         if k == title_key:
-            ln.cls, ln.rule = DROP, "title"
-        elif ln.cls != DROP and i < title and title_key in k:
-            ln.cls, ln.rule = DROP, "title_variant"
+            cls[i], rule[i] = DROP, "title"
+        elif i < title and cls[i] != DROP and title_key in k:
+            cls[i], rule[i] = DROP, "title_variant"
 
 
 def find_published(
-    lines: list[Line], title: int | None, start: int, dates: DateFinder
+    page: Page, title: int | None, start: int, dates: DateFinder
 ) -> tuple[str | None, int | None]:
     """The publication date: a line cued 'published' or 'updated', else a date line just
     under the headline; a date above the headline (a 'today' widget) only with a cue."""
     best: tuple[int, int] | None = None
-    for i, ln in enumerate(lines):
-        if ln.date is None or ln.date.ambiguous:
+    for i, f in enumerate(page.facts):
+        if f.date is None or f.date.ambiguous:
             continue
-        if ln.cls == DROP and ln.rule != "date_line":
+        if page.cls[i] == DROP and page.rule[i] != "date_line":
             continue
-        cue = dates.cue(ln.text)
+        cue = dates.cue(f.text)
         if cue == "published":
             score = 10
         elif cue == "updated":
@@ -129,6 +120,6 @@ def find_published(
             best = (score, i)
     if best is None:
         return None, None
-    hit = lines[best[1]].date
+    hit = page.facts[best[1]].date
     assert hit is not None
     return hit.date.isoformat(), best[1]

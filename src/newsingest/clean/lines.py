@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 from .dates import DateHit
 from .rules import Rule
 
 SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
+# SENTENCE_END as two string tests on the line's end: a regex anchored at "$" still scans
+# the whole line, and paragraphs are long.
+SENTENCE_ENDERS = frozenset(".!?।॥…:;。！？")
+SENTENCE_CLOSERS = "\"'”’»)]」』"
 # Punctuation that separates words, so "(the" and "है।" count as stopwords.
 WORD_EDGES = re.compile(r'["“”‘«»()\[\]{}.,;:!?।॥…–—*#|]')
 _WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -25,33 +28,31 @@ MEMO_MAX_CHARS = 240
 
 
 class Facts(NamedTuple):
-    """What a line is on its own, whatever page it is on."""
+    """What a non-blank line is on its own, whatever page it is on: computed once per
+    distinct line and shared by every page that has it."""
 
-    rule: Rule | None
-    date: DateHit | None
-    sentence: bool
-    headline: bool
-
-
-@dataclass
-class Line:
-    """A non-blank input line and everything the engine learns about it."""
-
-    no: int
-    text: str
-    para: int
+    text: str  # the line, spaces collapsed and trimmed
     words: int
-    stop: int
-    cls: str = SHORT
-    rule: str | None = None
-    ends_article: bool = False
-    group: str = ""
-    date: DateHit | None = None
+    stop: int  # stopwords among the words
+    rule: Rule | None  # the rule that drops it wherever it stands (incl. date_line)
+    date: DateHit | None
+    sentence: bool  # ends like a sentence
+    cls_stop: str  # its class on a page judged by stopwords
+    cls_len: str  # its class on a page judged by length and punctuation
+    long: bool  # enough words to tell the page's judging mode
+    wordy: bool  # long, with enough stopwords to read as prose
+    key: str  # folded for comparison: case, punctuation and spacing ignored
+    truncated: bool  # ends in "..." (a cut-off copy of a headline)
+    tail: str | None  # the last words of a truncated line, when long enough to match
+    shaped: bool  # capitalized like an English headline, or in a caseless script
+    weight: int  # characters counted toward a run of prose (capped)
+    ends: bool  # its rule says article text rarely continues after it (comments, related)
+    group: str  # its rule's group, or ""
 
-    @cached_property
-    def key(self) -> str:
-        """The line folded for comparison: case, punctuation and spacing ignored."""
-        return fold_key(self.text)
+
+def sentence_end(text: str) -> bool:
+    """SENTENCE_END.search(text), looking only at the end."""
+    return text.rstrip(SENTENCE_CLOSERS)[-1:] in SENTENCE_ENDERS
 
 
 def fold_key(text: str) -> str:
@@ -73,3 +74,16 @@ def units(text: str, words: int) -> int:
     """Word count, with CJK/Korean characters counted two to a word (no spaces there)."""
     wide = len(_WIDE_SCRIPTS.findall(text))
     return max(words, wide // 2)
+
+
+@dataclass
+class Page:
+    """One document's non-blank lines: shared facts plus what this page decides about them
+    (class and rule), in parallel lists so whole-page passes stay cheap."""
+
+    facts: list[Facts]
+    nos: list[int]  # 1-based line numbers in the input
+    paras: list[int]  # paragraph (block between blank lines) of each line
+    cls: list[str]
+    rule: list[str | None]
+    ends: list[bool]
