@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .rules import RuleSet
+from .rules import RuleSet, needle_trie
 
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _TIME = re.compile(
@@ -57,6 +57,7 @@ class DateFinder:
             r",?\s+(?:at\s+)?\d{1,2}[:.]\d{2}",
             re.IGNORECASE,
         )
+        self.month_names = re.compile(needle_trie(self.months))
         self.weekday_words = ruleset.weekdays
         cues = sorted((*ruleset.publish_cues, *ruleset.update_cues), key=len, reverse=True)
         self.cue_words = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
@@ -69,10 +70,13 @@ class DateFinder:
 
     def find(self, line: str) -> DateHit | None:
         """The first valid date in the line, if any."""
-        text = line.translate(_DEVANAGARI_DIGITS)
-        if not _DIGIT.search(text):
+        # \d reads every script's digits, so the year test needs no translation first.
+        if not _DIGIT.search(line):
             return None
-        for rx in (self.month_first, self.day_first):
+        text = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
+        # Both month-name forms need a month name: one cheap search rules them out.
+        named = self.month_names.search(text.lower()) is not None
+        for rx in (self.month_first, self.day_first) if named else ():
             for m in rx.finditer(text):
                 d = _make(int(m["year"]), self.months[m["mon"].lower()], int(m["day"]))
                 if d is not None:
@@ -91,9 +95,9 @@ class DateFinder:
 
     def yearless_line(self, line: str, max_extra: int) -> bool:
         """A line that is only dates without a year plus times and cue words."""
-        text = line.translate(_DEVANAGARI_DIGITS)
-        if not _CLOCK.search(text):
+        if not _CLOCK.search(line):
             return False  # every year-less date line carries a time of day
+        text = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
         spans = [m.span() for m in self.yearless.finditer(text)]
         if not spans:
             return False

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, compress, count, pairwise, repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from .lines import (
     NEAR,
     SHORT,
     TRUNCATED,
-    WORD_EDGES,
     Facts,
     Page,
     caseless,
@@ -39,6 +39,7 @@ class Cleaner:
     def __init__(self, rules: CompiledRules) -> None:
         self.rules = rules
         self.t = rules.t
+        self._stopwords = frozenset(w.encode("utf-8") for w in rules.stopwords)
         # Facts per raw line (None for a blank one), bounded: see MEMO_LINES.
         self._memo: dict[str, Facts | None] = {}
         # Date lines are reported like a rule's drops, under the id "date_line".
@@ -70,28 +71,18 @@ class Cleaner:
         memo = self._memo
         # A line not seen yet maps to itself.
         known: list[Facts | str | None] = list(map(memo.get, raws, raws))
-        facts: list[Facts] = []
-        nos: list[int] = []
-        paras: list[int] = []
-        para = 0
-        blank = True
-        for no, got in enumerate(known, 1):
-            if isinstance(got, str):
-                f = self._facts(got)
-                if len(got) <= MEMO_MAX_CHARS:
-                    if len(memo) >= MEMO_LINES:
-                        memo.clear()  # bounded memory; the memo only saves time
-                    memo[got] = f
-            else:
-                f = got
-            if f is None:
-                para += 0 if blank else 1
-                blank = True
-                continue
-            blank = False
-            facts.append(f)
-            nos.append(no)
-            paras.append(para)
+        for i in [i for i, got in enumerate(known) if got.__class__ is str]:
+            raw = raws[i]
+            known[i] = f = self._facts(raw)
+            if len(raw) <= MEMO_MAX_CHARS:
+                if len(memo) >= MEMO_LINES:
+                    memo.clear()  # bounded memory; the memo only saves time
+                memo[raw] = f
+        facts: list[Facts] = list(filter(None, known))  # type: ignore[arg-type]
+        nos = list(compress(count(1), known))
+        # A new paragraph starts after each run of blank lines between two non-blank ones.
+        breaks = map(int.__lt__, repeat(1), map(int.__sub__, nos[1:], nos))
+        paras = list(accumulate(breaks, initial=0)) if nos else []
         return Page(facts, nos, paras, [], [], list(map(_ENDS, facts)))
 
     def _facts(self, raw: str) -> Facts | None:
@@ -102,11 +93,29 @@ class Cleaner:
         t = self.t
         n_toks = len(s.split())
         words = n_toks if s.isascii() else units(s, n_toks)
-        stop = sum(map(self.rules.stopwords.__contains__, WORD_EDGES.sub(" ", s.lower()).split()))
+        # Bytes tables do in one C pass what WORD_EDGES and fold_key do per character.
+        if s.isascii():
+            low = s.encode("ascii").lower()
+        else:
+            lowered = s.lower()
+            for mark in _WIDE_EDGES:
+                if mark in lowered:
+                    lowered = lowered.replace(mark, " ")
+            low = lowered.encode("utf-8")
+        # A paragraph is no copy of the headline, nor holds one ("Title | Site" lines are
+        # short): its key only has to differ from every short line's.
+        if len(s) > MEMO_MAX_CHARS:
+            key = "\n"
+        elif s.isascii():
+            key = b" ".join(low.translate(_ASCII_JUNK).split()).decode("ascii")
+        else:
+            key = fold_key(s)
+        stop = sum(map(self._stopwords.__contains__, low.translate(_ASCII_EDGES).split()))
         rule = self.rules.match_line(s, words)
         hit = None
-        # A layout rule (no letters: "2024-03-12") yields to the date finder.
-        if rule is None or rule.group == "layout":
+        # A layout rule (no letters: "2024-03-12") yields to the date finder. Dates, with or
+        # without a year, have digits; most lines have none.
+        if (rule is None or rule.group == "layout") and _DIGIT.search(s) is not None:
             # Date lines and datelines are short; body sentences with dates are not wanted.
             short = words <= t.date_max_words
             hit = self.dates.find(s) if short else None
@@ -118,38 +127,40 @@ class Cleaner:
             if dated:
                 rule = self._date_rule
         sentence = sentence_end(s)
-        headline = not sentence and title_case(s)
+        capitals = None if sentence else title_case(s)
         if rule is not None:
             cls_stop = cls_len = DROP
-        elif headline:
+        elif capitals:
             cls_stop = cls_len = SHORT  # a headline (teaser or subheading), never prose alone
         else:
             cls_stop, cls_len = self._prose_classes(words, stop, sentence)
-        truncated = TRUNCATED.search(s) is not None
+        truncated = s.endswith(("...", "…"))
         tail = None
         if truncated:
             tail = " ".join(fold_key(TRUNCATED.sub("", s)).split()[-3:])
             tail = tail if len(tail) >= 10 else None
         long = words >= t.good_words
-        shaped = t.title_min_words <= words <= t.title_max_words and (title_case(s) or caseless(s))
+        shaped = t.title_min_words <= words <= t.title_max_words and (
+            (title_case(s) if capitals is None else capitals) or caseless(s)
+        )
         return Facts(
-            text=s,
-            words=words,
-            stop=stop,
-            rule=rule,
-            date=hit,
-            sentence=sentence,
-            cls_stop=cls_stop,
-            cls_len=cls_len,
-            long=long,
-            wordy=long and stop >= t.good_stop_ratio * words,
-            key=fold_key(s),
-            truncated=truncated,
-            tail=tail,
-            shaped=shaped,
-            weight=min(len(s), t.line_weight_cap),
-            ends=rule is not None and rule.ends_article,
-            group=rule.group if rule is not None else "",
+            s,
+            words,
+            stop,
+            rule,
+            hit,
+            sentence,
+            cls_stop,
+            cls_len,
+            long,
+            long and stop >= t.good_stop_ratio * words,
+            key,
+            truncated,
+            tail,
+            shaped,
+            min(len(s), t.line_weight_cap),
+            rule is not None and rule.ends_article,
+            rule.group if rule is not None else "",
         )
 
     def _prose_classes(self, words: int, stop: int, sentence: bool) -> tuple[str, str]:
@@ -425,6 +436,13 @@ class Cleaner:
         )
 
 
+# ASCII bytes to a space: WORD_EDGES' ASCII characters and the ASCII whitespace that
+# str.split() splits on but bytes.split() does not; for keys, everything but letters and digits.
+_ASCII_EDGES = bytes(32 if chr(b) in '"()[]{}.,;:!?*#|\x1c\x1d\x1e\x1f' else b for b in range(256))
+# WORD_EDGES' other characters, replaced one by one (each is rare in a line).
+_WIDE_EDGES = "“”‘«»।॥…–—"
+_ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
+_DIGIT = re.compile(r"\d")  # any script's digits: the date finder reads them all
 _ENDS = attrgetter("ends")
 _LONG = attrgetter("long")
 _WORDY = attrgetter("wordy")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from .dates import DateHit
@@ -19,6 +20,7 @@ WORD_EDGES = re.compile(r'["“”‘«»()\[\]{}.,;:!?।॥…–—*#|]')
 _WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _KEY_JUNK = re.compile(r"[\W_]+")
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+_FIRST = itemgetter(0)
 
 GOOD, NEAR, SHORT, DROP = "good", "near", "short", "drop"
 # Lines memoized per process: short lines only (chrome repeats across a drop, paragraphs do
@@ -60,9 +62,10 @@ def fold_key(text: str) -> str:
 
 
 def title_case(text: str) -> bool:
-    """Most words capitalized, as English headlines are."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return bool(words) and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
+    """Most words capitalized, as English headlines are (of the words that begin with a
+    letter)."""
+    initials = "".join(filter(str.isalpha, map(_FIRST, text.split())))
+    return bool(initials) and sum(map(str.isupper, initials)) >= 0.6 * len(initials)
 
 
 def caseless(text: str) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,7 +35,9 @@ class Rule(BaseModel):
     max_words: int | None = None
     ends_article: bool = Field(False, description="article text rarely continues after it")
     needles: tuple[str, ...] = Field(
-        (), description="contains rules: lowercase strings one of which any match includes"
+        (),
+        description="lowercase strings one of which any match includes: the rule is only "
+        "tried on lines that have one (a cheap test before a costly regex)",
     )
 
     @field_validator("pattern")
@@ -100,49 +104,107 @@ class CompiledRules:
             flags = re.IGNORECASE
             by_kind.setdefault(r.kind, []).append((r, re.compile(r.pattern, flags)))
         self.line = by_kind.get("line", [])
-        # All whole-line rules as one alternation: one regex call per line instead of one per
-        # rule. Alternatives are tried in rule order, so the first rule that matches wins.
-        self._line_names = [f"r{k}" for k in range(len(self.line))]
-        self._line_any = re.compile(
-            "|".join(f"(?P<r{k}>{r.pattern})" for k, (r, _) in enumerate(self.line)) or "(?!)",
+        # Whole-line rules are tried as one alternation (one regex call per line instead of one
+        # per rule; alternatives in rule order, so the first rule that matches wins). Rules
+        # whose letters are all lowercase run without IGNORECASE on the lowercased line: the
+        # regex engine skips non-matching literal branches far faster that way. Rules with
+        # needles stay out of it and are asked one by one when a needle is there.
+        plain = [k for k, (r, _) in enumerate(self.line) if not r.needles]
+        self._lowered = _alternation(
+            [
+                (k, self.line[k][0].pattern)
+                for k in plain
+                if _caseless_pattern(self.line[k][0].pattern)
+            ],
+            0,
+        )
+        self._cased = _alternation(
+            [
+                (k, self.line[k][0].pattern)
+                for k in plain
+                if not _caseless_pattern(self.line[k][0].pattern)
+            ],
             re.IGNORECASE,
         )
+        self._gate_needles = [(n, k) for k, (r, _) in enumerate(self.line) for n in r.needles]
         self.contains = by_kind.get("contains", [])
-        # All needles in one alternation: one search per line tells whether any contains rule
-        # can fire at all (most lines: none can).
-        needles = sorted({n for r, _ in self.contains for n in r.needles}, key=len, reverse=True)
-        self._any_needle = re.compile("|".join(map(re.escape, needles))) if needles else None
-        self._unguarded = any(not r.needles for r, _ in self.contains)
         self.longest_contains = max(
             (r.max_words or self.t.contains_max_words for r, _ in self.contains), default=0
+        )
+        self._contains_sets: dict[int, _ContainsSet] = {}
+        self._contains_steps = sorted(
+            {r.max_words or self.t.contains_max_words for r, _ in self.contains}
         )
         self.trim_start = by_kind.get("trim_start", [])
         self.trim_end = by_kind.get("trim_end", [])
 
+    @property
+    def _lowered_ci(self) -> re.Pattern[str] | None:
+        """The lowered alternation, case-insensitive: for the rare line that lowercasing
+        lengthens ('İ')."""
+        return re.compile(self._lowered.pattern, re.IGNORECASE) if self._lowered else None
+
+    def _contains_for(self, words: int) -> _ContainsSet:
+        """The contains rules that apply to a line of this many words, with their needles."""
+        at = bisect_left(self._contains_steps, words)
+        got = self._contains_sets.get(at)
+        if got is None:
+            limit = self.t.contains_max_words
+            chosen = [
+                (r, rx, re.compile(r.pattern) if _caseless_pattern(r.pattern) else None)
+                for r, rx in self.contains
+                if words <= (r.max_words or limit)
+            ]
+            needles = {n for r, _, _ in chosen for n in r.needles}
+            got = _ContainsSet(
+                chosen,
+                re.compile(needle_trie(needles)) if needles else None,
+                any(not r.needles for r, _, _ in chosen),
+            )
+            self._contains_sets[at] = got
+        return got
+
     def match_line(self, text: str, words: int) -> Rule | None:
         """The first line or contains rule that drops this whole line, if any."""
-        m = self._line_any.fullmatch(text) if words <= self.t.line_rule_max_words else None
-        if m is not None:
-            k = next(k for k, name in enumerate(self._line_names) if m.group(name) is not None)
-            rule = self.line[k][0]
-            if rule.max_words is None or words <= rule.max_words:
-                return rule
-            # The first match is over its word limit: fall back to asking rule by rule.
-            for rule, rx in self.line[k + 1 :]:
-                if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+        if words <= self.t.line_rule_max_words:
+            low = text.lower()
+            if len(low) == len(text):
+                first = _first(self._lowered, low)
+            else:  # lowercasing lengthened the line ('İ'): ask case-insensitively instead
+                first = _first(self._lowered_ci, text)
+            other = _first(self._cased, text)
+            if other is not None and (first is None or other < first):
+                first = other
+            # Rules with needles are asked one by one, and only when a needle is there.
+            for k in sorted({k for n, k in self._gate_needles if n in low}):
+                if first is not None and k > first:
+                    break
+                if self.line[k][1].fullmatch(text):
+                    first = k
+                    break
+            if first is not None:
+                rule = self.line[first][0]
+                if rule.max_words is None or words <= rule.max_words:
                     return rule
-        limit = self.t.contains_max_words
+                # The first match is over its word limit: fall back to asking rule by rule.
+                for rule, rx in self.line[first + 1 :]:
+                    if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+                        return rule
         if words > self.longest_contains:
             return None
+        cs = self._contains_for(words)
         low = text.lower()
-        if not self._unguarded and self._any_needle and not self._any_needle.search(low):
+        # One search tells whether any contains rule can fire at all (most lines: none can).
+        if not cs.unguarded and (cs.needles is None or not cs.needles.search(low)):
             return None
-        for rule, rx in self.contains:
-            if words > (rule.max_words or limit):
-                continue
+        same = len(low) == len(text)
+        for rule, rx, rx_low in cs.rules:
             if rule.needles and not any(n in low for n in rule.needles):
                 continue
-            if rx.search(text):
+            if rx_low is not None and same:
+                if rx_low.search(low):
+                    return rule
+            elif rx.search(text):
                 return rule
         return None
 
@@ -160,6 +222,62 @@ class CompiledRules:
                 text = text[: m.start()].rstrip()
                 used.append(rule.id)
         return text, used
+
+
+def _alternation(rules: list[tuple[int, str]], flags: int) -> re.Pattern[str] | None:
+    if not rules:
+        return None
+    return re.compile("|".join(f"(?P<r{k}>{p})" for k, p in rules), flags)
+
+
+def _first(rx: re.Pattern[str] | None, text: str | None) -> int | None:
+    """Index of the first rule of an alternation that matches the whole text."""
+    if rx is None or text is None:
+        return None
+    m = rx.fullmatch(text)
+    if m is None:
+        return None
+    if m.lastgroup:
+        return int(m.lastgroup[1:])
+    return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def _caseless_pattern(pattern: str) -> bool:
+    """The pattern names no capital letter and never turns case-insensitivity off, so matching
+    it against lowercased text equals matching it case-insensitively."""
+    bare = _ESCAPE.sub("", pattern)
+    return "(?-i" not in pattern and bare == bare.lower()
+
+
+@dataclass(frozen=True)
+class _ContainsSet:
+    # each rule with its regex, and (when it names no capitals) one for lowercased lines
+    rules: list[tuple[Rule, re.Pattern[str], re.Pattern[str] | None]]
+    needles: re.Pattern[str] | None
+    unguarded: bool  # some rule has no needles: every line must be asked
+
+
+def needle_trie(needles: Iterable[str]) -> str:
+    """A regex that finds whether any of the strings occurs, as a trie: at each position the
+    engine tries one branch per distinct next character, not every string (a plain
+    alternation of 100 needles is three times slower)."""
+    root: dict[str, Any] = {}
+    for n in needles:
+        node = root
+        for ch in n:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""  # a needle ends here: longer ones through this node add nothing
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return build(root)
 
 
 def _load_toml(text: str, origin: str) -> dict[str, Any]:
