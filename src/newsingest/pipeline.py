@@ -11,7 +11,7 @@ from functools import lru_cache
 from .clean import clean_text
 from .clean.engine import line_digest
 from .clean.rules import compiled_rules
-from .config import IngestConfig
+from .config import DEFAULT_DELIMITER, IngestConfig
 from .decode import DecodeFailure, decode_bytes
 from .dedup import DuplicateIndex
 from .langid import detect_language
@@ -30,6 +30,10 @@ def split_bundle(text: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return [text] if text.strip() else []
     rx = _delimiter(delimiter)
+    # The default delimiter line holds "===" or a form feed; most files have neither, and two
+    # substring tests are much cheaper than a multi-line regex search.
+    if delimiter == DEFAULT_DELIMITER and "===" not in text and "\f" not in text:
+        return [text] if text.strip() else []
     if not _delimiter(rf"(?m)^[ \t]*(?:{delimiter})[ \t]*$").search(text):
         return [text] if text.strip() else []  # the common case: one article, no line loop
     parts: list[list[str]] = [[]]

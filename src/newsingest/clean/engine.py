@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, compress, count, pairwise, repeat
-from operator import attrgetter
+from operator import attrgetter, is_not, not_
 from pathlib import Path
 
 from ..models import CleanResult
@@ -69,15 +69,17 @@ class Cleaner:
         repeats across a drop's pages) costs one dictionary lookup."""
         raws = text.split("\n")
         memo = self._memo
-        # A line not seen yet maps to itself.
-        known: list[Facts | str | None] = list(map(memo.get, raws, raws))
-        for i in [i for i, got in enumerate(known) if got.__class__ is str]:
-            raw = raws[i]
-            known[i] = f = self._facts(raw)
-            if len(raw) <= MEMO_MAX_CHARS:
-                if len(memo) >= MEMO_LINES:
-                    memo.clear()  # bounded memory; the memo only saves time
-                memo[raw] = f
+        missing = set(raws).difference(memo)
+        if missing:
+            if len(memo) + len(missing) > MEMO_LINES:
+                memo.clear()  # bounded memory; the memo only saves time
+                missing = set(raws)
+            for raw in missing:
+                memo[raw] = self._facts(raw)
+        known = list(map(memo.__getitem__, raws))
+        for raw in missing:
+            if len(raw) > MEMO_MAX_CHARS:
+                del memo[raw]  # paragraphs do not repeat: not worth the memory
         facts: list[Facts] = list(filter(None, known))  # type: ignore[arg-type]
         nos = list(compress(count(1), known))
         # A new paragraph starts after each run of blank lines between two non-blank ones.
@@ -161,6 +163,8 @@ class Cleaner:
             min(len(s), t.line_weight_cap),
             rule is not None and rule.ends_article,
             rule.group if rule is not None else "",
+            rule.id if rule is not None else None,
+            s[-1] == ":",
         )
 
     def _prose_classes(self, words: int, stop: int, sentence: bool) -> tuple[str, str]:
@@ -192,17 +196,18 @@ class Cleaner:
         wordy = sum(map(_WORDY, facts))
         use_stop = bool(long) and wordy >= self.t.stop_mode_share * long
         page.cls = list(map(_CLS_STOP if use_stop else _CLS_LEN, facts))
-        page.rule = [f.rule.id if f.rule is not None else None for f in facts]
+        page.rule = list(map(_RULE_ID, facts))
 
     def _demote_teasers(self, page: Page) -> None:
         """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
         list of other stories, not a paragraph of this one."""
         cls, rule, facts = page.cls, page.rule, page.facts
         marks = self.teaser_marks
-        for i in range(len(cls) - 1):
+        for j in compress(range(len(cls)), map(marks.__contains__, rule)):
+            i = j - 1
             if (
-                cls[i + 1] == DROP
-                and rule[i + 1] in marks
+                i >= 0
+                and cls[j] == DROP
                 and (cls[i] == GOOD or cls[i] == NEAR)
                 and not facts[i].sentence
             ):
@@ -214,9 +219,9 @@ class Cleaner:
         (unless it is tiny next to the page's largest run), extended by runs that follow
         without an end-of-article marker between."""
         cls, facts, ends = page.cls, page.facts, page.ends
-        body = [i for i, c in enumerate(cls) if c == GOOD]
+        body = list(compress(range(len(cls)), map(GOOD.__eq__, cls)))
         if not body:
-            body = [i for i, c in enumerate(cls) if c == NEAR]
+            body = list(compress(range(len(cls)), map(NEAR.__eq__, cls)))
         if not body:
             return None
         t = self.t
@@ -307,8 +312,8 @@ class Cleaner:
         # The next line not dropped, as the page stands before the loop below (which only
         # changes the line it is at, and lines after the body only once it is done).
         nxt: list[int | None] = [None] * n
-        ahead: int | None = None
-        for i in range(n - 1, start - 1, -1):
+        ahead = next((j for j in range(end + 1, n) if cls[j] != DROP), None)
+        for i in range(min(end, n - 1), start - 1, -1):
             nxt[i] = ahead
             if cls[i] != DROP:
                 ahead = i
@@ -330,12 +335,9 @@ class Cleaner:
                     cls[i], rule[i] = DROP, "short_line"
                     continue
             prev = i
-        for i in range(start):
-            if cls[i] != DROP:
-                cls[i], rule[i] = DROP, "before_body"
-        for i in range(max(end + 1, start), n):
-            if cls[i] != DROP:
-                cls[i], rule[i] = DROP, "after_body"
+        for a, b, why in ((0, start, "before_body"), (max(end + 1, start), n, "after_body")):
+            rule[a:b] = [r if c == DROP else why for c, r in zip(cls[a:b], rule[a:b], strict=True)]
+            cls[a:b] = [DROP] * (b - a)
         return reasons
 
     def _short_in_region(
@@ -375,8 +377,8 @@ class Cleaner:
         n = len(cls)
         most = self.t.list_item_max_words
         items: set[int] = set()
-        for i, f in enumerate(facts):
-            if f.text[-1] != ":" or cls[i] == DROP:
+        for i in compress(range(n), map(_COLON, facts)):
+            if cls[i] == DROP:
                 continue
             j = i + 1
             while (
@@ -419,9 +421,10 @@ class Cleaner:
             else:
                 paragraphs.append([body])
             last_para, last_kept = paras[i], i
-        kept = [r is not None for r in reasons]
-        final = [r if r is not None else (rule[i] or "dropped") for i, r in enumerate(reasons)]
-        removed = Counter(r for r, k in zip(final, kept, strict=True) if not k)
+        kept = list(map(is_not, reasons, repeat(None)))
+        # Every line not kept was dropped by a rule or a named step, so has a rule id.
+        final = [r or q or "dropped" for r, q in zip(reasons, rule, strict=True)]
+        removed = Counter(compress(final, map(not_, kept)))
         return CleanResult(
             text="\n\n".join("\n".join(p) for p in paragraphs),
             title=texts[title] if title is not None else None,
@@ -444,6 +447,8 @@ _WIDE_EDGES = "“”‘«»।॥…–—"
 _ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
 _DIGIT = re.compile(r"\d")  # any script's digits: the date finder reads them all
 _ENDS = attrgetter("ends")
+_RULE_ID = attrgetter("rule_id")
+_COLON = attrgetter("colon")
 _LONG = attrgetter("long")
 _WORDY = attrgetter("wordy")
 _CLS_STOP = attrgetter("cls_stop")

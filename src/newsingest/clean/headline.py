@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
 from .dates import DateFinder
 from .lines import DROP, GOOD, SHORT, Page
 from .rules import Thresholds
+
+_KEY = attrgetter("key")
+_TAIL = attrgetter("tail")
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
@@ -23,11 +27,11 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     # Headlines after the comments or related box belong to other articles.
     if True in page.ends[first_good:limit]:
         limit = page.ends.index(True, first_good, limit)
-    keys = [f.key for f in facts]
+    keys = list(map(_KEY, facts))
     counts: Counter[str] = Counter(keys)
     joined: str | None = None
     # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
-    tails = [f.tail for f in facts if f.tail is not None]
+    tails = list(filter(None, map(_TAIL, facts)))
     best: tuple[float, int] | None = None
     seen: set[str] = set()
     for i in range(limit):
@@ -86,12 +90,21 @@ def drop_title_copies(page: Page, title: int) -> None:
     """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
     facts, cls, rule = page.facts, page.cls, page.rule
     title_key = facts[title].key
-    for i, f in enumerate(facts):
-        k = f.key
+    for i in range(title):
+        k = facts[i].key
         if k == title_key:
             cls[i], rule[i] = DROP, "title"
-        elif i < title and cls[i] != DROP and title_key in k:
+        elif cls[i] != DROP and title_key in k:
             cls[i], rule[i] = DROP, "title_variant"
+    keys = list(map(_KEY, facts))
+    i = title
+    while True:  # later copies: list.index compares in C
+        try:
+            i = keys.index(title_key, i)
+        except ValueError:
+            break
+        cls[i], rule[i] = DROP, "title"
+        i += 1
 
 
 def find_published(

@@ -50,6 +50,8 @@ class Facts(NamedTuple):
     weight: int  # characters counted toward a run of prose (capped)
     ends: bool  # its rule says article text rarely continues after it (comments, related)
     group: str  # its rule's group, or ""
+    rule_id: str | None
+    colon: bool  # ends in ":" (may introduce a list)
 
 
 def sentence_end(text: str) -> bool:
