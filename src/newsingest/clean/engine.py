@@ -80,7 +80,7 @@ class Cleaner:
         for raw in missing:
             if len(raw) > MEMO_MAX_CHARS:
                 del memo[raw]  # paragraphs do not repeat: not worth the memory
-        facts: list[Facts] = list(filter(None, known))  # type: ignore[arg-type]
+        facts: list[Facts] = list(filter(None, known))
         nos = list(compress(count(1), known))
         # A new paragraph starts after each run of blank lines between two non-blank ones.
         breaks = map(int.__lt__, repeat(1), map(int.__sub__, nos[1:], nos))
