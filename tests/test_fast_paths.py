@@ -1,0 +1,127 @@
+"""Every shortcut taken for speed gives what its plain definition gives."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsingest.clean import engine
+from newsingest.clean.engine import Cleaner
+from newsingest.clean.lines import SENTENCE_END, WORD_EDGES, fold_key, sentence_end, title_case
+from newsingest.clean.rules import Rule, compiled_rules, load_ruleset, needle_trie
+from newsingest.normalize import _SPACES, normalize_line, normalize_text
+
+RULES = load_ruleset().rules
+# Lines built from rule examples, cut, re-cased and padded: near misses and hits alike.
+pieces = st.sampled_from([r.example for r in RULES] + ["Home", "News", "the", "|", "(12)", "—"])
+padding = st.sampled_from(["", " ", "  ", "\t", "\u00a0", " said ", "…", ":", "2024"])
+
+
+@st.composite
+def rule_lines(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.tuples(pieces, padding), min_size=1, max_size=3))
+    text = "".join(p + pad for p, pad in parts)
+    case = draw(st.sampled_from([str, str.upper, str.lower, str.title]))
+    return normalize_line(case(text))
+
+
+def reference_match(text: str, words: int) -> Rule | None:
+    """The plain definition: the first rule in file order whose regex matches (whole line or
+    anywhere), case-insensitively, within its word limits."""
+    t = compiled_rules().t
+    for rule in RULES:
+        rx = re.compile(rule.pattern, re.IGNORECASE)
+        if rule.kind == "line":
+            if words > t.line_rule_max_words:
+                continue
+            if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+                return rule
+    for rule in RULES:
+        if (
+            rule.kind == "contains"
+            and words <= (rule.max_words or t.contains_max_words)
+            and re.compile(rule.pattern, re.IGNORECASE).search(text)
+        ):
+            return rule
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(rule_lines())
+def test_match_line_agrees_with_asking_rule_by_rule(text: str) -> None:
+    words = len(text.split())
+    got = compiled_rules().match_line(text, words)
+    want = reference_match(text, words)
+    assert (got.id if got else None) == (want.id if want else None)
+
+
+def test_every_rule_example_holds_one_of_its_needles() -> None:
+    for rule in RULES:
+        if rule.needles:
+            assert any(n in rule.example.lower() for n in rule.needles), rule.id
+
+
+@given(st.lists(st.text("abcs ", min_size=1, max_size=4), min_size=1, max_size=6), st.text("abcs "))
+def test_needle_trie_finds_exactly_the_needles(needles: list[str], text: str) -> None:
+    rx = re.compile(needle_trie(needles))
+    assert (rx.search(text) is not None) == any(n in text for n in needles)
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=40))
+def test_sentence_end_is_the_regex(text: str) -> None:
+    text = text.strip()
+    assert sentence_end(text) == bool(SENTENCE_END.search(text))
+
+
+@given(st.text(max_size=60))
+def test_title_case_counts_initials_of_words_that_start_with_a_letter(text: str) -> None:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    want = bool(words) and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
+    assert title_case(text) == want
+
+
+@given(st.text(st.sampled_from("ab \t\u00a0\u2009\u3000x"), max_size=30))
+def test_normalize_line_is_one_substitution(line: str) -> None:
+    assert normalize_line(line) == _SPACES.sub(" ", line).strip()
+
+
+def test_normalize_text_keeps_indic_joiners_and_nfcs_each_line() -> None:
+    text = "क\u200dष x\u200dy\r\ne\u0301\u200b\x07"
+    assert normalize_text(text) == "क\u200dष xy\n" + unicodedata.normalize("NFC", "e\u0301")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("abcXYZ .,:;-'\"“”…|।कि0123456789"), max_size=50))
+def test_ascii_and_unicode_fold_paths_agree(text: str) -> None:
+    """Keys and stopword counts from the bytes path equal those of the regex path."""
+    cleaner = Cleaner(compiled_rules())
+    line = normalize_line(text)
+    if not line:
+        return
+    facts = cleaner._facts(line)
+    assert facts is not None
+    if len(line) <= engine.MEMO_MAX_CHARS:
+        assert facts.key == fold_key(line)
+    tokens = WORD_EDGES.sub(" ", line.lower()).split()
+    assert facts.stop == sum(t in cleaner.rules.stopwords for t in tokens)
+
+
+def test_a_full_memo_changes_no_result(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The line memo is cleared when full, mid-drop: results must not depend on it."""
+    pages = [
+        "Home\nNews\n\nBig storm hits the coast\n\nBy Jane Doe\n\n"
+        f"The storm reached the coast on day {k} and the town was without power for hours.\n\n"
+        "Residents said they had never seen such wind in all the years they had lived there.\n\n"
+        "Leave a Reply"
+        for k in range(30)
+    ]
+    fresh = [Cleaner(compiled_rules()).clean(p) for p in pages]
+    monkeypatch.setattr(engine, "MEMO_LINES", 5)
+    small = Cleaner(compiled_rules())
+    again = [small.clean(p) for p in pages]
+    assert [r.text for r in again] == [r.text for r in fresh]
+    assert [r.removed for r in again] == [r.removed for r in fresh]
+    assert len(small._memo) <= 5 + 12  # cleared before it grows past the bound by a page
