@@ -70,16 +70,25 @@ class Cleaner:
         raws = text.split("\n")
         memo = self._memo
         missing = set(raws).difference(memo)
-        if missing:
+        if not missing:
+            known = list(map(memo.__getitem__, raws))
+        else:
             if len(memo) + len(missing) > MEMO_LINES:
                 memo.clear()  # bounded memory; the memo only saves time
                 missing = set(raws)
+            # Paragraphs do not repeat (not worth the memory), nor do lines past the bound.
+            local: dict[str, Facts | None] = {}
             for raw in missing:
-                memo[raw] = self._facts(raw)
-        known = list(map(memo.__getitem__, raws))
-        for raw in missing:
-            if len(raw) > MEMO_MAX_CHARS:
-                del memo[raw]  # paragraphs do not repeat: not worth the memory
+                f = self._facts(raw)
+                if len(raw) <= MEMO_MAX_CHARS and len(memo) < MEMO_LINES:
+                    memo[raw] = f
+                else:
+                    local[raw] = f
+            known = (
+                list(map(memo.__getitem__, raws))
+                if not local
+                else list(map(local.get, raws, map(memo.get, raws)))
+            )
         facts: list[Facts] = list(filter(None, known))
         nos = list(compress(count(1), known))
         # A new paragraph starts after each run of blank lines between two non-blank ones.
