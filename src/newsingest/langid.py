@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+
+T = TypeVar("T", str, bytes)
 
 # Unicode blocks by ISO 15924 script; a text's script is the one with most letters.
 SCRIPTS: tuple[tuple[str, str], ...] = (
@@ -66,6 +69,15 @@ _OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\ufb1d-\ufdf
 _NOT_LATIN = re.compile("[^\x00-\u024f\u2000-\u206f\u20ac]")
 # Punctuation and digits that separate words (a regex: much faster than str.translate's dict).
 _PUNCT = re.compile(r'["“”‘()\[\]{}.,;:!?*#|/\-_–—…0-9]')
+# _PUNCT for the bytes path: its non-ASCII marks replaced one by one, its ASCII ones (and the
+# ASCII separators str.split() knows but bytes.split() does not) by a translate table.
+_WIDE_PUNCT = "“”‘–—…"
+_ASCII_PUNCT = bytes(
+    32 if chr(b) in '"()[]{}.,;:!?*#|/-_0123456789\x1c\x1d\x1e\x1f' else b for b in range(256)
+)
+_UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
+# Whitespace str.split() splits on that UTF-8 bytes.split() would not see.
+_ODD_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
@@ -96,9 +108,11 @@ class LangData:
         self.fast_path_share: float = t["fast_path_share"]
         w = doc["words"]
         self.english = frozenset(w["english"])
+        self.english_utf8 = frozenset(x.encode("utf-8") for x in self.english)
         self.urdu_letters: str = w["urdu_letters"]
         self.arabic_letters: str = w["arabic_letters"]
         self.hinglish = frozenset(w["hinglish"])
+        self.hinglish_utf8 = frozenset(x.encode("utf-8") for x in self.hinglish)
         self.deva = {
             "hi": frozenset(w["hindi"]),
             "mr": frozenset(w["marathi"]),
@@ -253,24 +267,54 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
     return (doc_lang, letters) if script == doc_script or doc_script == "Jpan" else ("und", 0)
 
 
-def _latin_pages(paragraphs: list[str], data: LangData) -> LangResult | None:
+def _latin_pages(text: str, data: LangData) -> LangResult | None:
     """One pass for the common case: every paragraph Latin-only and each plainly English or
     romanized Hindi by its function words. None sends the text down the general path."""
+    if _OTHER_SCRIPT.search(text):
+        return None
+    if _ODD_SPACE.search(text):
+        paragraphs = [_PUNCT.sub(" ", p.lower()).split() for p in text.split("\n\n")]
+        return _latin_shares(paragraphs, data, data.english, data.hinglish, _chars)
+    # The whole text to words in a few C passes: UTF-8 bytes and a translate table split
+    # them; the regex above costs many times as much.
+    low = text.lower()
+    for mark in _WIDE_PUNCT:
+        if mark in low:
+            low = low.replace(mark, " ")
+    raw = low.encode("utf-8").translate(_ASCII_PUNCT)
+    paragraphs_b = [p.split() for p in raw.split(b"\n\n")]
+    return _latin_shares(paragraphs_b, data, data.english_utf8, data.hinglish_utf8, _utf8_chars)
+
+
+def _chars(words: list[str]) -> int:
+    return sum(map(len, words))
+
+
+def _utf8_chars(words: list[bytes]) -> int:
+    # characters, not bytes: UTF-8 continuation bytes dropped
+    return len(b"".join(words).translate(None, _UTF8_CONTINUATION))
+
+
+def _latin_shares(
+    paragraphs: Sequence[Sequence[T]],
+    data: LangData,
+    english: frozenset[T],
+    hinglish: frozenset[T],
+    chars: Callable[[Any], int],
+) -> LangResult | None:
     letters: dict[str, int] = {}
     words_total = en_total = hi_total = undecided = 0
-    for p in paragraphs:
-        if _OTHER_SCRIPT.search(p):
-            return None
-        words = _PUNCT.sub(" ", p.lower()).split()
-        en = sum(map(data.english.__contains__, words))
-        hi = sum(map(data.hinglish.__contains__, words))
-        words_total, en_total, hi_total = words_total + len(words), en_total + en, hi_total + hi
-        n = sum(map(len, words))
+    for words in paragraphs:
+        count = len(words)
+        en = sum(map(english.__contains__, words))
+        hi = sum(map(hinglish.__contains__, words))
+        words_total, en_total, hi_total = words_total + count, en_total + en, hi_total + hi
+        n = chars(words)
         if n < data.min_letters:
             continue  # too short to tell: left out of the shares
-        if en >= data.english_fast_ratio * len(words):
+        if en >= data.english_fast_ratio * count:
             letters["en"] = letters.get("en", 0) + n
-        elif hi >= data.hinglish_ratio * len(words):
+        elif hi >= data.hinglish_ratio * count:
             letters["hi"] = letters.get("hi", 0) + n
         else:
             undecided += n  # a list, a name, a quote: the page's language, if it is clear
@@ -293,7 +337,7 @@ def _latin_pages(paragraphs: list[str], data: LangData) -> LangResult | None:
 def detect_language(text: str) -> LangResult:
     """Tag a clean text; 'und' when too short or not confident."""
     data = lang_data()
-    fast = _latin_pages([p for p in text.split("\n\n") if p.strip()], data)
+    fast = _latin_pages(text, data)
     if fast is not None:
         return fast
     lang, conf, script = _decide(text, data)
