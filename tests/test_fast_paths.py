@@ -125,3 +125,24 @@ def test_a_full_memo_changes_no_result(monkeypatch) -> None:  # type: ignore[no-
     assert [r.text for r in again] == [r.text for r in fresh]
     assert [r.removed for r in again] == [r.removed for r in fresh]
     assert len(small._memo) <= 5  # never past the bound, even within one page
+
+
+english_words = st.sampled_from(
+    ["the", "of", "and", "hai", "nahi", "café", "It’s", "“said”", "—", "3.5", "x-y"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(english_words, min_size=0, max_size=40).map(" ".join), min_size=1, max_size=6
+    ).map("\n\n".join)
+)
+def test_latin_fast_path_bytes_split_equals_the_regex_split(text: str) -> None:
+    from newsingest.langid import _PUNCT, _chars, _latin_pages, _latin_shares, lang_data
+
+    data = lang_data()
+    words = [_PUNCT.sub(" ", p.lower()).split() for p in text.split("\n\n")]
+    assert _latin_pages(text, data) == _latin_shares(
+        words, data, data.english, data.hinglish, _chars
+    )
