@@ -18,6 +18,7 @@ _FILLER = re.compile(r"[|•·,:;/()\[\]–—-]+|\b(?:on|at|date|time|am|pm|ist
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _DIGIT = re.compile(r"\d{4}")  # every supported form has a four-digit year
 _CLOCK = re.compile(r"\d[:.]\d\d")
+_SEPARATED = re.compile(r"\d[-/.]\d")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class DateFinder:
             re.IGNORECASE,
         )
         self.month_names = re.compile(needle_trie(self.months))
+        # The same patterns for lowercased lines (every name in them is lowercase).
+        self.month_first_low = re.compile(self.month_first.pattern)
+        self.day_first_low = re.compile(self.day_first.pattern)
+        self.yearless_low = re.compile(self.yearless.pattern)
         self.weekday_words = ruleset.weekdays
         cues = sorted((*ruleset.publish_cues, *ruleset.update_cues), key=len, reverse=True)
         self.cue_words = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
@@ -75,12 +80,26 @@ class DateFinder:
             return None
         text = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
         # Both month-name forms need a month name: one cheap search rules them out.
-        named = self.month_names.search(text.lower()) is not None
-        for rx in (self.month_first, self.day_first) if named else ():
-            for m in rx.finditer(text):
+        low = text.lower()
+        named = self.month_names.search(low) is not None
+        # Without IGNORECASE on the lowercased line the name alternations fail far faster.
+        lowered = len(low) == len(text)
+        forms = (
+            (
+                (self.month_first_low, self.day_first_low)
+                if lowered
+                else (self.month_first, self.day_first)
+            )
+            if named
+            else ()
+        )
+        for rx in forms:
+            for m in rx.finditer(low if lowered else text):
                 d = _make(int(m["year"]), self.months[m["mon"].lower()], int(m["day"]))
                 if d is not None:
                     return DateHit(d, m.start(), m.end(), False)
+        if not _SEPARATED.search(text):
+            return None  # numeric forms have a digit on each side of a separator
         for m in self.iso.finditer(text):
             d = _make(int(m["year"]), int(m["mon"]), int(m["day"]))
             if d is not None:
@@ -98,7 +117,13 @@ class DateFinder:
         if not _CLOCK.search(line):
             return False  # every year-less date line carries a time of day
         text = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
-        spans = [m.span() for m in self.yearless.finditer(text)]
+        low = text.lower()
+        if not self.month_names.search(low):
+            return False  # ... and a month name
+        if len(low) == len(text):
+            spans = [m.span() for m in self.yearless_low.finditer(low)]
+        else:
+            spans = [m.span() for m in self.yearless.finditer(text)]
         if not spans:
             return False
         for start, end in reversed(spans):
@@ -107,7 +132,7 @@ class DateFinder:
 
     def extra_words(self, line: str, hit: DateHit) -> int:
         """Words left in a line once the date, times, cue words and separators are removed."""
-        rest = line.translate(_DEVANAGARI_DIGITS)
+        rest = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
         return self._rest(rest[: hit.start] + " " + rest[hit.end :])
 
     def _rest(self, rest: str) -> int:

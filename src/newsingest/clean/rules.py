@@ -104,102 +104,104 @@ class CompiledRules:
             flags = re.IGNORECASE
             by_kind.setdefault(r.kind, []).append((r, re.compile(r.pattern, flags)))
         self.line = by_kind.get("line", [])
-        # Whole-line rules are tried as one alternation (one regex call per line instead of one
-        # per rule; alternatives in rule order, so the first rule that matches wins). Rules
-        # whose letters are all lowercase run without IGNORECASE on the lowercased line: the
-        # regex engine skips non-matching literal branches far faster that way. Rules with
-        # needles stay out of it and are asked one by one when a needle is there.
-        plain = [k for k, (r, _) in enumerate(self.line) if not r.needles]
-        self._lowered = _alternation(
-            [
-                (k, self.line[k][0].pattern)
-                for k in plain
-                if _caseless_pattern(self.line[k][0].pattern)
-            ],
-            0,
-        )
-        self._cased = _alternation(
-            [
-                (k, self.line[k][0].pattern)
-                for k in plain
-                if not _caseless_pattern(self.line[k][0].pattern)
-            ],
-            re.IGNORECASE,
-        )
-        self._gate_needles = [(n, k) for k, (r, _) in enumerate(self.line) for n in r.needles]
+        # Whole-line rules are asked one by one, but only those whose match can start with
+        # the line's first character (most lines rule out all but a few), and rules with
+        # needles only when a needle is in the line. Rules whose letters are all lowercase run
+        # without IGNORECASE on the lowercased line: the regex engine fails non-matching
+        # literals far faster that way.
+        self._line_plan = [
+            _LinePlan(
+                rule,
+                rx,
+                re.compile(rule.pattern) if _caseless_pattern(rule.pattern) else None,
+                first_chars(rule.pattern),
+            )
+            for rule, rx in self.line
+        ]
+        self._by_first: dict[str, tuple[_Candidate, ...]] = {}
         self.contains = by_kind.get("contains", [])
         self.longest_contains = max(
             (r.max_words or self.t.contains_max_words for r, _ in self.contains), default=0
         )
         self._contains_sets: dict[int, _ContainsSet] = {}
+        self._contains_by_words: list[_ContainsSet | None] = [None] * (self.longest_contains + 1)
         self._contains_steps = sorted(
             {r.max_words or self.t.contains_max_words for r, _ in self.contains}
         )
         self.trim_start = by_kind.get("trim_start", [])
         self.trim_end = by_kind.get("trim_end", [])
 
-    @property
-    def _lowered_ci(self) -> re.Pattern[str] | None:
-        """The lowered alternation, case-insensitive: for the rare line that lowercasing
-        lengthens ('İ')."""
-        return re.compile(self._lowered.pattern, re.IGNORECASE) if self._lowered else None
+    def _line_candidates(self, first: str) -> tuple[_Candidate, ...]:
+        """Line rules, in order, whose match can begin with this character."""
+        got = self._by_first.get(first)
+        if got is None:
+            forms = {first, first.lower(), first.upper(), first.casefold()}
+            got = tuple(
+                (
+                    plan.lowered,
+                    plan.rx,
+                    plan.rule.max_words if plan.rule.max_words is not None else 1 << 30,
+                    _needle_rx(plan.rule.needles),
+                    plan.rule,
+                )
+                for plan in self._line_plan
+                if plan.first is None or not forms.isdisjoint(plan.first)
+            )
+            if len(self._by_first) >= 4096:
+                self._by_first.clear()
+            self._by_first[first] = got
+        return got
 
     def _contains_for(self, words: int) -> _ContainsSet:
         """The contains rules that apply to a line of this many words, with their needles."""
-        at = bisect_left(self._contains_steps, words)
-        got = self._contains_sets.get(at)
+        got = self._contains_by_words[words]
         if got is None:
-            limit = self.t.contains_max_words
-            chosen = [
-                (r, rx, re.compile(r.pattern) if _caseless_pattern(r.pattern) else None)
-                for r, rx in self.contains
-                if words <= (r.max_words or limit)
-            ]
-            needles = {n for r, _, _ in chosen for n in r.needles}
-            got = _ContainsSet(
-                chosen,
-                re.compile(needle_trie(needles)) if needles else None,
-                any(not r.needles for r, _, _ in chosen),
-            )
-            self._contains_sets[at] = got
+            at = bisect_left(self._contains_steps, words)
+            got = self._contains_sets.get(at)
+            if got is None:
+                limit = self.t.contains_max_words
+                chosen = [
+                    (
+                        r,
+                        rx,
+                        re.compile(r.pattern) if _caseless_pattern(r.pattern) else None,
+                        _needle_rx(r.needles),
+                    )
+                    for r, rx in self.contains
+                    if words <= (r.max_words or limit)
+                ]
+                needles = {n for r, *_ in chosen for n in r.needles}
+                got = _ContainsSet(
+                    chosen,
+                    re.compile(needle_trie(needles)) if needles else None,
+                    any(not r.needles for r, *_ in chosen),
+                )
+                self._contains_sets[at] = got
+            self._contains_by_words[words] = got
         return got
 
     def match_line(self, text: str, words: int) -> Rule | None:
         """The first line or contains rule that drops this whole line, if any."""
-        if words <= self.t.line_rule_max_words:
-            low = text.lower()
-            if len(low) == len(text):
-                first = _first(self._lowered, low)
-            else:  # lowercasing lengthened the line ('İ'): ask case-insensitively instead
-                first = _first(self._lowered_ci, text)
-            other = _first(self._cased, text)
-            if other is not None and (first is None or other < first):
-                first = other
-            # Rules with needles are asked one by one, and only when a needle is there.
-            for k in sorted({k for n, k in self._gate_needles if n in low}):
-                if first is not None and k > first:
-                    break
-                if self.line[k][1].fullmatch(text):
-                    first = k
-                    break
-            if first is not None:
-                rule = self.line[first][0]
-                if rule.max_words is None or words <= rule.max_words:
-                    return rule
-                # The first match is over its word limit: fall back to asking rule by rule.
-                for rule, rx in self.line[first + 1 :]:
-                    if (rule.max_words is None or words <= rule.max_words) and rx.fullmatch(text):
+        low = text.lower()
+        if words <= self.t.line_rule_max_words and text:
+            same = len(low) == len(text)  # not so for the rare 'İ': ask case-insensitively
+            for lowered, rx, most, needles, rule in self._line_candidates(text[0]):
+                if words > most or (needles is not None and not needles.search(low)):
+                    continue
+                if lowered is not None and same:
+                    if lowered.fullmatch(low):
                         return rule
+                elif rx.fullmatch(text):
+                    return rule
         if words > self.longest_contains:
             return None
         cs = self._contains_for(words)
-        low = text.lower()
         # One search tells whether any contains rule can fire at all (most lines: none can).
         if not cs.unguarded and (cs.needles is None or not cs.needles.search(low)):
             return None
         same = len(low) == len(text)
-        for rule, rx, rx_low in cs.rules:
-            if rule.needles and not any(n in low for n in rule.needles):
+        for rule, rx, rx_low, needles in cs.rules:
+            if needles is not None and not needles.search(low):
                 continue
             if rx_low is not None and same:
                 if rx_low.search(low):
@@ -224,22 +226,91 @@ class CompiledRules:
         return text, used
 
 
-def _alternation(rules: list[tuple[int, str]], flags: int) -> re.Pattern[str] | None:
-    if not rules:
-        return None
-    return re.compile("|".join(f"(?P<r{k}>{p})" for k, p in rules), flags)
+@dataclass(frozen=True)
+class _LinePlan:
+    rule: Rule
+    rx: re.Pattern[str]  # case-insensitive, for the line as it is
+    lowered: re.Pattern[str] | None  # for the lowercased line, when the rule names no capitals
+    first: frozenset[str] | None  # characters a match can start with; None: any
 
 
-def _first(rx: re.Pattern[str] | None, text: str | None) -> int | None:
-    """Index of the first rule of an alternation that matches the whole text."""
-    if rx is None or text is None:
+# What the hot loop unpacks: lowered regex, regex, word limit, needles, the rule.
+_Candidate = tuple[re.Pattern[str] | None, re.Pattern[str], int, re.Pattern[str] | None, Rule]
+
+
+def _needle_rx(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile(needle_trie(needles)) if needles else None
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Every character a (case-insensitive) match of the pattern can start with, in all its
+    cases, or None when that cannot be told cheaply (a negated class, \\w, '.')."""
+    try:
+        chars, _ = _first(list(re._parser.parse(pattern, re.IGNORECASE)))  # type: ignore[attr-defined]
+    except Exception:  # an unknown construct: anything may start a match
         return None
-    m = rx.fullmatch(text)
-    if m is None:
+    if chars is None:
         return None
-    if m.lastgroup:
-        return int(m.lastgroup[1:])
-    return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+    return frozenset(v for c in chars for v in (c, c.lower(), c.upper(), c.casefold()))
+
+
+@lru_cache(maxsize=1)
+def _decimal_digits() -> frozenset[str]:
+    """What \\d matches in a str pattern: every decimal digit of every script."""
+    return frozenset(ch for ch in map(chr, range(0x20000)) if ch.isdecimal())  # none above
+
+
+@lru_cache(maxsize=1)
+def _spaces() -> frozenset[str]:
+    """What \\s matches in a str pattern."""
+    return frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
+def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """First characters of a sequence of parsed items (None: any), and whether it can match
+    the empty string."""
+    c = re._constants  # type: ignore[attr-defined]
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            return out | {chr(av)}, False
+        if op is c.IN:
+            chars: set[str] = set()
+            for kind, value in av:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE and value[1] - value[0] <= 512:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                    chars.update(_decimal_digits())
+                elif kind is c.CATEGORY and value is c.CATEGORY_SPACE:
+                    chars.update(_spaces())
+                else:  # NEGATE, other categories, a wide range
+                    return None, False
+            return out | chars, False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # consumes nothing
+        if op is c.SUBPATTERN or op is getattr(c, "ATOMIC_GROUP", None):
+            inner, empty = _first(list(av[-1] if op is c.SUBPATTERN else av))
+        elif op is c.BRANCH:
+            inner, empty = set(), False
+            for alt in av[1]:
+                got, alt_empty = _first(list(alt))
+                if got is None:
+                    return None, False
+                inner |= got
+                empty = empty or alt_empty
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
+            inner, empty = _first(list(av[2]))
+            empty = empty or av[0] == 0
+        else:  # ANY, NOT_LITERAL, group references, ...
+            return None, False
+        if inner is None:
+            return None, False
+        out |= inner
+        if not empty:
+            return out, False
+    return out, True
 
 
 _ESCAPE = re.compile(r"\\.")
@@ -254,8 +325,9 @@ def _caseless_pattern(pattern: str) -> bool:
 
 @dataclass(frozen=True)
 class _ContainsSet:
-    # each rule with its regex, and (when it names no capitals) one for lowercased lines
-    rules: list[tuple[Rule, re.Pattern[str], re.Pattern[str] | None]]
+    # each rule with its regex, one for lowercased lines (when it names no capitals) and one
+    # for its needles
+    rules: list[tuple[Rule, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]]
     needles: re.Pattern[str] | None
     unguarded: bool  # some rule has no needles: every line must be asked
 
