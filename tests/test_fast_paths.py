@@ -146,3 +146,15 @@ def test_latin_fast_path_bytes_split_equals_the_regex_split(text: str) -> None:
     assert _latin_pages(text, data) == _latin_shares(
         words, data, data.english, data.hinglish, _chars
     )
+
+
+def test_first_chars_hold_the_first_character_of_every_match() -> None:
+    from newsingest.clean.rules import first_chars
+
+    assert first_chars(r"(a|bc)?\s*x") == frozenset("abxABX") | first_chars(r"\s")  # type: ignore[operator]
+    assert first_chars(r"[^a]b") is None
+    assert "७" in (first_chars(r"\d+ min") or set())  # \d reads every script's digits
+    for rule in RULES:
+        chars = first_chars(rule.pattern)
+        if rule.kind == "line" and chars is not None:
+            assert rule.example[0] in chars, rule.id
