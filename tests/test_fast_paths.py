@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -158,3 +159,35 @@ def test_first_chars_hold_the_first_character_of_every_match() -> None:
         chars = first_chars(rule.pattern)
         if rule.kind == "line" and chars is not None:
             assert rule.example[0] in chars, rule.id
+
+
+numbered = st.sampled_from(
+    [r.example for r in RULES]
+    + ["5 hours ago", "Nov 19, 2019 10:45 AM", "Updated: 16 जुलाई 2024", "१२ घंटे पहले", "Page 3 of 10"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(numbered, st.lists(st.sampled_from("0123456789१२"), min_size=1, max_size=6))
+def test_digit_blind_part_is_shared_only_where_digits_do_not_matter(
+    line: str, digits: list[str]
+) -> None:
+    """Facts of a line with other digits, through the shape memo, equal its own facts."""
+    it = iter(digits * 20)
+    other = re.sub(r"\d", lambda m: next(it), line)
+    cleaner = Cleaner(compiled_rules())
+    cleaner._facts(line)  # fills the shape memo with the first line's part
+    got = cleaner._facts(other)
+    with pytest.MonkeyPatch.context() as mp:  # shapes keep their digits: no sharing at all
+        mp.setattr(engine, "_ASCII_ZEROS", bytes(range(256)))
+        mp.setattr(engine, "_ZEROS", {})
+        want = Cleaner(compiled_rules())._facts(other)
+    assert got == want
+
+
+def test_a_valid_and_an_invalid_date_of_one_shape_are_told_apart() -> None:
+    cleaner = Cleaner(compiled_rules())
+    real = cleaner._facts("Nov 19, 2019")
+    fake = cleaner._facts("Nov 45, 7915")
+    assert real is not None and real.date is not None and real.rule_id == "date_line"
+    assert fake is not None and fake.date is None

@@ -40,6 +40,8 @@ class Cleaner:
         self.rules = rules
         self.t = rules.t
         self._stopwords = frozenset(w.encode("utf-8") for w in rules.stopwords)
+        # Digit-blind parts of facts per line shape (digits zeroed), bounded the same way.
+        self._parts: dict[str, _Part] = {}
         # Facts per raw line (None for a blank one), bounded: see MEMO_LINES.
         self._memo: dict[str, Facts | None] = {}
         # Date lines are reported like a rule's drops, under the id "date_line".
@@ -102,31 +104,27 @@ class Cleaner:
         if not s:
             return None
         t = self.t
-        n_toks = len(s.split())
-        words = n_toks if s.isascii() else units(s, n_toks)
-        # Bytes tables do in one C pass what WORD_EDGES and fold_key do per character.
-        if s.isascii():
-            low = s.encode("ascii").lower()
+        digits = _DIGIT.search(s) is not None
+        if digits and len(s) <= MEMO_MAX_CHARS:
+            # Chrome repeats with other numbers ("5 hours ago", "12 Comments"): everything but
+            # the key and the date depends only on where the digits are, not which they are.
+            if s.isascii():
+                shape = s.encode("ascii").translate(_ASCII_ZEROS).decode("ascii")
+            else:
+                shape = s.translate(_ZEROS)
+            part = self._parts.get(shape)
+            if part is None:
+                part = self._part(shape)
+                if len(self._parts) >= MEMO_LINES:
+                    self._parts.clear()
+                self._parts[shape] = part
         else:
-            lowered = s.lower()
-            for mark in _WIDE_EDGES:
-                if mark in lowered:
-                    lowered = lowered.replace(mark, " ")
-            low = lowered.encode("utf-8")
-        # A paragraph is no copy of the headline, nor holds one ("Title | Site" lines are
-        # short): its key only has to differ from every short line's.
-        if len(s) > MEMO_MAX_CHARS:
-            key = "\n"
-        elif s.isascii():
-            key = b" ".join(low.translate(_ASCII_JUNK).split()).decode("ascii")
-        else:
-            key = fold_key(s)
-        stop = sum(map(self._stopwords.__contains__, low.translate(_ASCII_EDGES).split()))
-        rule = self.rules.match_line(s, words)
+            part = self._part(s)
+        words, stop, rule, sentence, capitals, shaped, by_stop, by_len = part
         hit = None
         # A layout rule (no letters: "2024-03-12") yields to the date finder. Dates, with or
         # without a year, have digits; most lines have none.
-        if (rule is None or rule.group == "layout") and _DIGIT.search(s) is not None:
+        if digits and (rule is None or rule.group == "layout"):
             # Date lines and datelines are short; body sentences with dates are not wanted.
             short = words <= t.date_max_words
             hit = self.dates.find(s) if short else None
@@ -137,23 +135,26 @@ class Cleaner:
                 dated = short and self.dates.yearless_line(s, most)
             if dated:
                 rule = self._date_rule
-        sentence = sentence_end(s)
-        capitals = None if sentence else title_case(s)
         if rule is not None:
             cls_stop = cls_len = DROP
         elif capitals:
             cls_stop = cls_len = SHORT  # a headline (teaser or subheading), never prose alone
         else:
-            cls_stop, cls_len = self._prose_classes(words, stop, sentence)
+            cls_stop, cls_len = by_stop, by_len
+        # A paragraph is no copy of the headline, nor holds one ("Title | Site" lines are
+        # short): its key only has to differ from every short line's.
+        if len(s) > MEMO_MAX_CHARS:
+            key = "\n"
+        elif s.isascii():
+            key = b" ".join(s.encode("ascii").lower().translate(_ASCII_JUNK).split()).decode()
+        else:
+            key = fold_key(s)
         truncated = s.endswith(("...", "…"))
         tail = None
         if truncated:
             tail = " ".join(fold_key(TRUNCATED.sub("", s)).split()[-3:])
             tail = tail if len(tail) >= 10 else None
         long = words >= t.good_words
-        shaped = t.title_min_words <= words <= t.title_max_words and (
-            (title_case(s) if capitals is None else capitals) or caseless(s)
-        )
         return Facts(
             s,
             words,
@@ -175,6 +176,31 @@ class Cleaner:
             rule.id if rule is not None else None,
             s[-1] == ":",
         )
+
+    def _part(self, s: str) -> _Part:
+        """The facts of a line that do not depend on which digits it has: word and stopword
+        counts, the rule that matches (before dates), sentence end, capitals, prose classes."""
+        t = self.t
+        n_toks = len(s.split())
+        words = n_toks if s.isascii() else units(s, n_toks)
+        # Bytes tables do in one C pass what WORD_EDGES does per character.
+        if s.isascii():
+            low = s.encode("ascii").lower()
+        else:
+            lowered = s.lower()
+            for mark in _WIDE_EDGES:
+                if mark in lowered:
+                    lowered = lowered.replace(mark, " ")
+            low = lowered.encode("utf-8")
+        stop = sum(map(self._stopwords.__contains__, low.translate(_ASCII_EDGES).split()))
+        rule = self.rules.match_line(s, words)
+        sentence = sentence_end(s)
+        capitals = None if sentence else title_case(s)
+        shaped = t.title_min_words <= words <= t.title_max_words and (
+            (title_case(s) if capitals is None else capitals) or caseless(s)
+        )
+        by_stop, by_len = self._prose_classes(words, stop, sentence)
+        return words, stop, rule, sentence, bool(capitals), shaped, by_stop, by_len
 
     def _prose_classes(self, words: int, stop: int, sentence: bool) -> tuple[str, str]:
         """A rule-free line's class judged by stopwords, and judged by length alone (pages
@@ -453,6 +479,10 @@ class Cleaner:
 _ASCII_EDGES = bytes(32 if chr(b) in '"()[]{}.,;:!?*#|\x1c\x1d\x1e\x1f' else b for b in range(256))
 # WORD_EDGES' other characters, replaced one by one (each is rare in a line).
 _WIDE_EDGES = "“”‘«»।॥…–—"
+# Digits to zeros, keeping their script: a line's shape for the digit-blind part of its facts.
+_ASCII_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_ZEROS = str.maketrans("123456789१२३४५६७८९", "000000000०००००००००")
+_Part = tuple[int, int, "Rule | None", bool, bool, bool, str, str]
 _ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
 _DIGIT = re.compile(r"\d")  # any script's digits: the date finder reads them all
 _ENDS = attrgetter("ends")

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import RulesError
 
 RULE_FILES = ("common.toml", "en.toml", "hi.toml")
+# Longer lines are searched for needles one needle at a time (measured faster there).
+_TRIE_MAX_CHARS = 240
 RuleKind = Literal["line", "contains", "trim_start", "trim_end"]
 
 
@@ -174,6 +176,7 @@ class CompiledRules:
                 got = _ContainsSet(
                     chosen,
                     re.compile(needle_trie(needles)) if needles else None,
+                    tuple(sorted(needles)),
                     any(not r.needles for r, *_ in chosen),
                 )
                 self._contains_sets[at] = got
@@ -197,8 +200,15 @@ class CompiledRules:
             return None
         cs = self._contains_for(words)
         # One search tells whether any contains rule can fire at all (most lines: none can).
-        if not cs.unguarded and (cs.needles is None or not cs.needles.search(low)):
-            return None
+        if not cs.unguarded:
+            if cs.needles is None:
+                return None
+            # On a paragraph, substring tests beat the trie (fewer needles apply to it).
+            if len(low) > _TRIE_MAX_CHARS:
+                if not any(map(low.__contains__, cs.needle_list)):
+                    return None
+            elif not cs.needles.search(low):
+                return None
         same = len(low) == len(text)
         for rule, rx, rx_low, needles in cs.rules:
             if needles is not None and not needles.search(low):
@@ -329,6 +339,7 @@ class _ContainsSet:
     # for its needles
     rules: list[tuple[Rule, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]]
     needles: re.Pattern[str] | None
+    needle_list: tuple[str, ...]
     unguarded: bool  # some rule has no needles: every line must be asked
 
 
