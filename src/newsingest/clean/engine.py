@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, compress, count, pairwise, repeat
-from operator import attrgetter, is_not, not_
+from operator import attrgetter, gt, is_not, not_, sub
 from pathlib import Path
 
 from ..models import CleanResult
@@ -78,23 +78,20 @@ class Cleaner:
             if len(memo) + len(missing) > MEMO_LINES:
                 memo.clear()  # bounded memory; the memo only saves time
                 missing = set(raws)
-            # Paragraphs do not repeat (not worth the memory), nor do lines past the bound.
-            local: dict[str, Facts | None] = {}
+            # Paragraphs do not repeat (not worth the memory), nor do lines past the bound:
+            # they stay in the memo only while this page is looked up.
+            passing: list[str] = []
             for raw in missing:
-                f = self._facts(raw)
-                if len(raw) <= MEMO_MAX_CHARS and len(memo) < MEMO_LINES:
-                    memo[raw] = f
-                else:
-                    local[raw] = f
-            known = (
-                list(map(memo.__getitem__, raws))
-                if not local
-                else list(map(local.get, raws, map(memo.get, raws)))
-            )
+                memo[raw] = self._facts(raw)
+                if len(raw) > MEMO_MAX_CHARS or len(memo) > MEMO_LINES:
+                    passing.append(raw)
+            known = list(map(memo.__getitem__, raws))
+            for raw in passing:
+                del memo[raw]
         facts: list[Facts] = list(filter(None, known))
         nos = list(compress(count(1), known))
         # A new paragraph starts after each run of blank lines between two non-blank ones.
-        breaks = map(int.__lt__, repeat(1), map(int.__sub__, nos[1:], nos))
+        breaks = map(gt, map(sub, nos[1:], nos), repeat(1))
         paras = list(accumulate(breaks, initial=0)) if nos else []
         return Page(facts, nos, paras, [], [], list(map(_ENDS, facts)))
 
@@ -371,7 +368,8 @@ class Cleaner:
                     continue
             prev = i
         for a, b, why in ((0, start, "before_body"), (max(end + 1, start), n, "after_body")):
-            rule[a:b] = [r if c == DROP else why for c, r in zip(cls[a:b], rule[a:b], strict=True)]
+            for i in compress(range(a, b), map(DROP.__ne__, cls[a:b])):
+                rule[i] = why
             cls[a:b] = [DROP] * (b - a)
         return reasons
 
@@ -443,22 +441,22 @@ class Cleaner:
         last_kept: int | None = None
         one_per_line = not paras or paras[0] == paras[-1]
         trim = self.rules.trim if self.rules.trim_start or self.rules.trim_end else None
-        for i, reason in enumerate(reasons):
-            if reason is None:
-                continue
+        kept = list(map(is_not, reasons, repeat(None)))
+        for i in compress(range(len(reasons)), kept):
             body = texts[i]
             if trim is not None:
                 body, trimmed = trim(body)
                 if trimmed:
-                    reasons[i] = f"{reason}+{'+'.join(trimmed)}"
+                    reasons[i] = f"{reasons[i]}+{'+'.join(trimmed)}"
             if not one_per_line and paras[i] == last_para and last_kept == i - 1:
                 paragraphs[-1].append(body)
             else:
                 paragraphs.append([body])
             last_para, last_kept = paras[i], i
-        kept = list(map(is_not, reasons, repeat(None)))
         # Every line not kept was dropped by a rule or a named step, so has a rule id.
-        final = [r or q or "dropped" for r, q in zip(reasons, rule, strict=True)]
+        final: list[str] = rule[:]  # type: ignore[assignment]
+        for i in compress(range(len(reasons)), kept):
+            final[i] = reasons[i]  # type: ignore[assignment]
         removed = Counter(compress(final, map(not_, kept)))
         return CleanResult(
             text="\n\n".join("\n".join(p) for p in paragraphs),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress
 from operator import attrgetter
 
 from .dates import DateFinder
@@ -11,6 +12,7 @@ from .rules import Thresholds
 
 _KEY = attrgetter("key")
 _TAIL = attrgetter("tail")
+_DATE = attrgetter("date")
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
@@ -113,7 +115,9 @@ def find_published(
     """The publication date: a line cued 'published' or 'updated', else a date line just
     under the headline; a date above the headline (a 'today' widget) only with a cue."""
     best: tuple[int, int] | None = None
-    for i, f in enumerate(page.facts):
+    facts = page.facts
+    for i in compress(range(len(facts)), map(_DATE, facts)):
+        f = facts[i]
         if f.date is None or f.date.ambiguous:
             continue
         if page.cls[i] == DROP and page.rule[i] != "date_line":
