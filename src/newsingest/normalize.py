@@ -59,8 +59,11 @@ def normalize_text(text: str) -> str:
         text = _strip_joiners(text)
     for broken, mended in _DEVANAGARI_MENDS:
         text = text.replace(broken, mended)
-    # Line by line: NFC of a whole text is several times slower than of its non-ASCII lines
-    # (composition never crosses a line break).
+    # NFC's quick check settles most texts at once, but not Devanagari with a nukta (a
+    # character that may compose): there, line by line is several times faster than the
+    # whole text at once (composition never crosses a line break).
+    if "\u093c" not in text and unicodedata.is_normalized("NFC", text):
+        return text
     return "\n".join(map(_nfc, text.split("\n")))
 
 
