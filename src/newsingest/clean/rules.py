@@ -117,6 +117,7 @@ class CompiledRules:
                 rx,
                 re.compile(rule.pattern) if _caseless_pattern(rule.pattern) else None,
                 first_chars(rule.pattern),
+                _needle_rx(rule.needles),
             )
             for rule, rx in self.line
         ]
@@ -143,7 +144,7 @@ class CompiledRules:
                     plan.lowered,
                     plan.rx,
                     plan.rule.max_words if plan.rule.max_words is not None else 1 << 30,
-                    _needle_rx(plan.rule.needles),
+                    plan.needles,
                     plan.rule,
                 )
                 for plan in self._line_plan
@@ -242,6 +243,7 @@ class _LinePlan:
     rx: re.Pattern[str]  # case-insensitive, for the line as it is
     lowered: re.Pattern[str] | None  # for the lowercased line, when the rule names no capitals
     first: frozenset[str] | None  # characters a match can start with; None: any
+    needles: re.Pattern[str] | None  # any of the rule's needles
 
 
 # What the hot loop unpacks: lowered regex, regex, word limit, needles, the rule.
