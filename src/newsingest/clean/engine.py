@@ -181,16 +181,17 @@ class Cleaner:
         n_toks = len(s.split())
         words = n_toks if s.isascii() else units(s, n_toks)
         # Bytes tables do in one C pass what WORD_EDGES does per character.
+        lowered = s.lower()
         if s.isascii():
-            low = s.encode("ascii").lower()
+            low = lowered.encode("ascii")
         else:
-            lowered = s.lower()
+            edged = lowered
             for mark in _WIDE_EDGES:
-                if mark in lowered:
-                    lowered = lowered.replace(mark, " ")
-            low = lowered.encode("utf-8")
+                if mark in edged:
+                    edged = edged.replace(mark, " ")
+            low = edged.encode("utf-8")
         stop = sum(map(self._stopwords.__contains__, low.translate(_ASCII_EDGES).split()))
-        rule = self.rules.match_line(s, words)
+        rule = self.rules.match_line(s, words, lowered)
         sentence = sentence_end(s)
         capitals = None if sentence else title_case(s)
         shaped = t.title_min_words <= words <= t.title_max_words and (

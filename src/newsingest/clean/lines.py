@@ -77,6 +77,8 @@ def caseless(text: str) -> bool:
 
 def units(text: str, words: int) -> int:
     """Word count, with CJK/Korean characters counted two to a word (no spaces there)."""
+    if _WIDE_SCRIPTS.search(text) is None:
+        return words  # the common case: no list of matches to build
     wide = len(_WIDE_SCRIPTS.findall(text))
     return max(words, wide // 2)
 

@@ -184,9 +184,11 @@ class CompiledRules:
             self._contains_by_words[words] = got
         return got
 
-    def match_line(self, text: str, words: int) -> Rule | None:
-        """The first line or contains rule that drops this whole line, if any."""
-        low = text.lower()
+    def match_line(self, text: str, words: int, low: str | None = None) -> Rule | None:
+        """The first line or contains rule that drops this whole line, if any (`low`: the
+        line lowercased, when the caller has it)."""
+        if low is None:
+            low = text.lower()
         if words <= self.t.line_rule_max_words and text:
             same = len(low) == len(text)  # not so for the rare 'İ': ask case-insensitively
             for lowered, rx, most, needles, rule in self._line_candidates(text[0]):
