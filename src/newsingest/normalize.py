@@ -57,8 +57,9 @@ def normalize_text(text: str) -> str:
         text = _INVISIBLE.sub("", text)
         text = _CONTROL.sub("", text)
         text = _strip_joiners(text)
-    for broken, mended in _DEVANAGARI_MENDS:
-        text = text.replace(broken, mended)
+    if "\u093e" in text:  # AA, the first half of both broken forms
+        for broken, mended in _DEVANAGARI_MENDS:
+            text = text.replace(broken, mended)
     # NFC's quick check settles most texts at once, but not Devanagari with a nukta (a
     # character that may compose): there, line by line is several times faster than the
     # whole text at once (composition never crosses a line break).

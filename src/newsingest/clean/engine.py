@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, compress, count, pairwise, repeat
-from operator import attrgetter, gt, is_not, not_, sub
+from operator import gt, is_not, not_, sub
 from pathlib import Path
 
 from ..models import CleanResult
@@ -25,6 +25,7 @@ from .lines import (
     Facts,
     Page,
     caseless,
+    field,
     fold_key,
     sentence_end,
     title_case,
@@ -152,6 +153,7 @@ class Cleaner:
             tail = " ".join(fold_key(TRUNCATED.sub("", s)).split()[-3:])
             tail = tail if len(tail) >= 10 else None
         long = words >= t.good_words
+        sized = t.title_min_words <= words <= t.title_max_words and hit is None
         return Facts(
             s,
             words,
@@ -172,6 +174,8 @@ class Cleaner:
             rule.group if rule is not None else "",
             rule.id if rule is not None else None,
             s[-1] == ":",
+            sized,
+            sized and not s.endswith((".", "।", ":")) and not truncated,
         )
 
     def _part(self, s: str) -> _Part:
@@ -484,14 +488,14 @@ _ZEROS = str.maketrans("123456789१२३४५६७८९", "000000000००�
 _Part = tuple[int, int, "Rule | None", bool, bool, bool, str, str]
 _ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
 _DIGIT = re.compile(r"\d")  # any script's digits: the date finder reads them all
-_ENDS = attrgetter("ends")
-_RULE_ID = attrgetter("rule_id")
-_COLON = attrgetter("colon")
-_LONG = attrgetter("long")
-_WORDY = attrgetter("wordy")
-_CLS_STOP = attrgetter("cls_stop")
-_CLS_LEN = attrgetter("cls_len")
-_TEXT = attrgetter("text")
+_ENDS = field("ends")
+_RULE_ID = field("rule_id")
+_COLON = field("colon")
+_LONG = field("long")
+_WORDY = field("wordy")
+_CLS_STOP = field("cls_stop")
+_CLS_LEN = field("cls_len")
+_TEXT = field("text")
 
 
 @lru_cache(maxsize=8)

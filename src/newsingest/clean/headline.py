@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import compress
-from operator import attrgetter
 
 from .dates import DateFinder
-from .lines import DROP, GOOD, SHORT, Page
+from .lines import DROP, GOOD, SHORT, Page, field
 from .rules import Thresholds
 
-_KEY = attrgetter("key")
-_TAIL = attrgetter("tail")
-_DATE = attrgetter("date")
+_KEY = field("key")
+_TAIL = field("tail")
+_DATE = field("date")
+# A headline's word count and no date: what the title search looks at (and remembers).
+_SIZED = field("sized")
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
@@ -36,17 +37,14 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     tails = list(filter(None, map(_TAIL, facts)))
     best: tuple[float, int] | None = None
     seen: set[str] = set()
-    for i in range(limit):
+    sized = compress(range(limit), map(_SIZED, facts))
+    for i in sized:
         f = facts[i]
-        if not t.title_min_words <= f.words <= t.title_max_words or f.date is not None:
-            continue
         k = f.key
         if k in seen:
             continue  # a later copy of a headline is never the headline itself
         seen.add(k)
-        if cls[i] == DROP:
-            continue
-        if f.text.endswith((".", "।", ":")) or f.truncated:
+        if cls[i] == DROP or not f.titled:
             continue
         evidence = 0.0
         if counts[k] > 1:
