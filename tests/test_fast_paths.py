@@ -191,3 +191,58 @@ def test_a_valid_and_an_invalid_date_of_one_shape_are_told_apart() -> None:
     fake = cleaner._facts("Nov 45, 7915")
     assert real is not None and real.date is not None and real.rule_id == "date_line"
     assert fake is not None and fake.date is None
+
+
+list_lines = st.sampled_from(
+    [
+        "Tour dates:",
+        "Ingredients:",
+        "Paris",
+        "Two eggs",
+        "",
+        "Leave a Reply",
+        "The band played a long set in the rain and everyone stayed until the end of it.",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(list_lines, min_size=1, max_size=30))
+def test_list_items_equal_a_scan_from_every_colon_line(lines: list[str]) -> None:
+    """Colon lines inside a list reuse its end; the plain definition scans from each one."""
+    cleaner = Cleaner(compiled_rules())
+    page = cleaner._page(normalize_text("\n".join(lines)))
+    cleaner._classify(page)
+    cls, facts, paras = page.cls, page.facts, page.paras
+    most = cleaner.t.list_item_max_words
+    want: set[int] = set()
+    for i, f in enumerate(facts):
+        if not f.text.endswith(":") or cls[i] == engine.DROP:
+            continue
+        j = i + 1
+        while (
+            j < len(facts)
+            and paras[j] == paras[i]
+            and cls[j] != engine.DROP
+            and facts[j].words <= most
+            and not (cls[j] == engine.GOOD and facts[j].sentence)
+        ):
+            j += 1
+        if j - i - 1 >= 2:
+            want.update(range(i, j))
+    assert cleaner._list_items(page) == want
+
+
+def test_a_huge_page_of_short_lines_keeps_its_title_search_near_the_top() -> None:
+    """Past title_scan_max_lines the title search stops: a page of 50,000 list lines (no
+    prose) still gets a title from its first lines, not a pass per line over the whole page."""
+    lines = [
+        "Big Storm Hits The Coast Tonight",
+        *(f"Item number {k} of the list" for k in range(50_000)),
+    ]
+    result = Cleaner(compiled_rules()).clean("\n".join(lines))
+    assert result.lines == 50_001
+    assert (
+        result.title_line is not None
+        and result.title_line <= compiled_rules().t.title_scan_max_lines
+    )

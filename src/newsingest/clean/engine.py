@@ -415,20 +415,26 @@ class Cleaner:
         n = len(cls)
         most = self.t.list_item_max_words
         items: set[int] = set()
+        end = covered = 0
         for i in compress(range(n), map(_COLON, facts)):
             if cls[i] == DROP:
                 continue
-            j = i + 1
-            while (
-                j < n
-                and paras[j] == paras[i]
-                and cls[j] != DROP
-                and facts[j].words <= most
-                and not (cls[j] == GOOD and facts[j].sentence)
-            ):
-                j += 1
+            if i < end:
+                j = end  # inside the list the last colon line opened: it ends there too
+            else:
+                j = i + 1
+                while (
+                    j < n
+                    and paras[j] == paras[i]
+                    and cls[j] != DROP
+                    and facts[j].words <= most
+                    and not (cls[j] == GOOD and facts[j].sentence)
+                ):
+                    j += 1
+                end = j
             if j - i - 1 >= 2:
-                items.update(range(i, j))  # the introducing line too
+                items.update(range(max(i, covered), j))  # the introducing line too
+                covered = max(covered, j)
         return items
 
     def _result(

@@ -26,7 +26,11 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
         (i for i in range(n) if cls[i] == GOOD and facts[i].sentence),
         n,
     )
-    limit = min(n, max(first_good + 3, t.header_scan_lines))
+    # The search (and the copies it compares with) stays within the first lines of a huge
+    # page: each candidate is compared with every line, and a page of 100,000 short lines
+    # would take hours.
+    window = t.title_scan_max_lines
+    limit = min(n, max(first_good + 3, t.header_scan_lines), window)
     # Headlines after the comments or related box belong to other articles.
     if True in page.ends[first_good:limit]:
         limit = page.ends.index(True, first_good, limit)
@@ -34,7 +38,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     counts: Counter[str] = Counter(keys)
     joined: str | None = None
     # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
-    tails = list(filter(None, map(_TAIL, facts)))
+    tails = list(filter(None, map(_TAIL, facts[:window])))
     best: tuple[float, int] | None = None
     seen: set[str] = set()
     sized = compress(range(limit), map(_SIZED, facts))
@@ -50,7 +54,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
         if counts[k] > 1:
             evidence += 3
         if joined is None:
-            joined = "\n".join(keys)
+            joined = "\n".join(keys[:window])
         if joined.count(k) > counts[k]:  # also inside a longer line ("Title | Site")
             evidence += 2
         if any(tail in k for tail in tails):
