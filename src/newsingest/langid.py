@@ -76,8 +76,11 @@ _ASCII_PUNCT = bytes(
     32 if chr(b) in '"()[]{}.,;:!?*#|/-_0123456789\x1c\x1d\x1e\x1f' else b for b in range(256)
 )
 _UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
-# Whitespace str.split() splits on that UTF-8 bytes.split() would not see.
-_ODD_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# _OTHER_SCRIPT, or whitespace str.split() splits on that UTF-8 bytes.split() would not see.
+_OTHER_OR_ODD = re.compile(
+    "[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff"
+    "\x85\xa0\u2000-\u200a\u2028\u2029\u202f\u205f]"
+)
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
@@ -270,9 +273,10 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
 def _latin_pages(text: str, data: LangData) -> LangResult | None:
     """One pass for the common case: every paragraph Latin-only and each plainly English or
     romanized Hindi by its function words. None sends the text down the general path."""
-    if _OTHER_SCRIPT.search(text):
-        return None
-    if _ODD_SPACE.search(text):
+    if _OTHER_OR_ODD.search(text):  # one scan for the common case: neither is there
+        if _OTHER_SCRIPT.search(text):
+            return None
+        # Spaces that UTF-8 bytes.split() would not see: the regex split.
         paragraphs = [_PUNCT.sub(" ", p.lower()).split() for p in text.split("\n\n")]
         return _latin_shares(paragraphs, data, data.english, data.hinglish, _chars)
     # The whole text to words in a few C passes: UTF-8 bytes and a translate table split
