@@ -35,7 +35,8 @@ from .rules import CompiledRules, Rule, compiled_rules
 
 
 class Cleaner:
-    """Applies a compiled rule set to documents. Stateless between documents."""
+    """Applies a compiled rule set to documents. Nothing carries over between documents
+    but its memos, which only save time."""
 
     def __init__(self, rules: CompiledRules) -> None:
         self.rules = rules
