@@ -246,3 +246,14 @@ def test_a_huge_page_of_short_lines_keeps_its_title_search_near_the_top() -> Non
         result.title_line is not None
         and result.title_line <= compiled_rules().t.title_scan_max_lines
     )
+
+
+@given(st.text(st.sampled_from('ab Ü।…—“"(.,:-_0\x1c\t\n'), max_size=40))
+def test_marks_to_spaces_splits_like_the_regex(text: str) -> None:
+    from newsingest.clean.lines import EDGES
+    from newsingest.langid import PUNCT
+
+    for marks in (EDGES, PUNCT):
+        low = text.lower()
+        want = [w.encode("utf-8") for w in marks.regex.sub(" ", low).split()]
+        assert marks.to_spaces(low).split() == want

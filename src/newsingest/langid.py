@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from .words import ODD_SPACE_CHARS, Marks
+
 T = TypeVar("T", str, bytes)
 
 # Unicode blocks by ISO 15924 script; a text's script is the one with most letters.
@@ -65,22 +67,15 @@ SCRIPT_LANG = {
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 # Letters of any script but Latin (symbols, emoji and punctuation are not letters of a script).
-_OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff]")
+_OTHER_SCRIPT_CHARS = "\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff"
+_OTHER_SCRIPT = re.compile(f"[{_OTHER_SCRIPT_CHARS}]")
 _NOT_LATIN = re.compile("[^\x00-\u024f\u2000-\u206f\u20ac]")
 # Punctuation and digits that separate words (a regex: much faster than str.translate's dict).
-_PUNCT = re.compile(r'["“”‘()\[\]{}.,;:!?*#|/\-_–—…0-9]')
-# _PUNCT for the bytes path: its non-ASCII marks replaced one by one, its ASCII ones (and the
-# ASCII separators str.split() knows but bytes.split() does not) by a translate table.
-_WIDE_PUNCT = "“”‘–—…"
-_ASCII_PUNCT = bytes(
-    32 if chr(b) in '"()[]{}.,;:!?*#|/-_0123456789\x1c\x1d\x1e\x1f' else b for b in range(256)
-)
+PUNCT = Marks('"“”‘()[]{}.,;:!?*#|/-_–—…0123456789')
+_PUNCT = PUNCT.regex
 _UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
-# _OTHER_SCRIPT, or whitespace str.split() splits on that UTF-8 bytes.split() would not see.
-_OTHER_OR_ODD = re.compile(
-    "[\u0370-\u1dff\u2e80-\ud7ff\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff"
-    "\x85\xa0\u2000-\u200a\u2028\u2029\u202f\u205f]"
-)
+# _OTHER_SCRIPT, or whitespace the bytes split would not see: one scan for both.
+_OTHER_OR_ODD = re.compile(f"[{_OTHER_SCRIPT_CHARS}{ODD_SPACE_CHARS}]")
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
@@ -281,12 +276,7 @@ def _latin_pages(text: str, data: LangData) -> LangResult | None:
         return _latin_shares(paragraphs, data, data.english, data.hinglish, _chars)
     # The whole text to words in a few C passes: UTF-8 bytes and a translate table split
     # them; the regex above costs many times as much.
-    low = text.lower()
-    for mark in _WIDE_PUNCT:
-        if mark in low:
-            low = low.replace(mark, " ")
-    raw = low.encode("utf-8").translate(_ASCII_PUNCT)
-    paragraphs_b = [p.split() for p in raw.split(b"\n\n")]
+    paragraphs_b = [p.split() for p in PUNCT.to_spaces(text.lower()).split(b"\n\n")]
     return _latin_shares(paragraphs_b, data, data.english_utf8, data.hinglish_utf8, _utf8_chars)
 
 

@@ -7,17 +7,20 @@ import unicodedata
 
 # Zero-width and formatting characters a scraper leaves behind. ZWJ/ZWNJ are handled apart:
 # they change how Indic conjuncts and emoji sequences render.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff\u202a-\u202e]")
+_INVISIBLE_CHARS = "\u00ad\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff\u202a-\u202e"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # ZWJ/ZWNJ are kept after a letter of an Indic script (U+0900-U+0DFF) or inside an emoji
 # sequence; anywhere else they are noise.
-_JOINER = re.compile("[\u200c\u200d]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_JOINER_CHARS = "\u200c\u200d"
+_JOINER = re.compile(f"[{_JOINER_CHARS}]")
+_CONTROL_CHARS = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 # Any of the three above: one scan tells whether a text needs their substitutions at all.
-_JUNK = re.compile(
-    "[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
-)
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_JUNK = re.compile(f"[{_INVISIBLE_CHARS}{_JOINER_CHARS}{_CONTROL_CHARS}]")
+# Spaces other than the plain one; a line with none of them and no double space is left as is.
+_ODD_SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_ODD_SPACE_CHARS}]")
+_SPACES = re.compile(f"[ {_ODD_SPACE_CHARS}]+")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _FORM_FEED = re.compile("\n?\f\n?")
 # Scrapers (and some fonts' input methods) emit AA + E / AA + AI instead of O / AU.

@@ -73,31 +73,46 @@ class DateFinder:
             "|".join(re.escape(c) for c in ruleset.update_cues), re.IGNORECASE
         )
 
-    def find(self, line: str) -> DateHit | None:
-        """The first valid date in the line, if any."""
-        # \d reads every script's digits, so the year test needs no translation first.
-        if not _DIGIT.search(line):
-            return None
+    def read(self, line: str, max_extra: int) -> tuple[DateHit | None, bool]:
+        """The first valid date in a line, and whether the line is a date line: a date, or
+        year-less dates with a time, plus at most max_extra other words (cues, weekdays)."""
+        # \d reads every script's digits, so these tests need no translation first.
+        year, clock = _DIGIT.search(line), _CLOCK.search(line)
+        if year is None and clock is None:
+            return None, False
         text = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
-        # Both month-name forms need a month name: one cheap search rules them out.
         low = text.lower()
+        # Every form but the numeric ones names a month: one cheap search rules them out.
         named = self.month_names.search(low) is not None
-        # Without IGNORECASE on the lowercased line the name alternations fail far faster.
-        lowered = len(low) == len(text)
-        forms = (
-            (
+        # Without IGNORECASE on the lowercased line the name alternations fail far faster;
+        # when lowercasing lengthens the line ('İ') they run on the line as it is.
+        same = len(low) == len(text)
+        hit = self._find(text, low, named, same) if year is not None else None
+        if hit is not None:
+            return hit, self._rest(text[: hit.start] + " " + text[hit.end :]) <= max_extra
+        if clock is None or not named:
+            return None, False  # a year-less date line has a time of day and a month name
+        rx, target = (self.yearless_low, low) if same else (self.yearless, text)
+        spans = [m.span() for m in rx.finditer(target)]
+        if not spans:
+            return None, False
+        for start, end in reversed(spans):
+            text = text[:start] + " " + text[end:]
+        return None, self._rest(text) <= max_extra
+
+    def _find(self, text: str, low: str, named: bool, same: bool) -> DateHit | None:
+        """The first valid date in a line (digits already read as ASCII)."""
+        if named:
+            forms = (
                 (self.month_first_low, self.day_first_low)
-                if lowered
+                if same
                 else (self.month_first, self.day_first)
             )
-            if named
-            else ()
-        )
-        for rx in forms:
-            for m in rx.finditer(low if lowered else text):
-                d = _make(int(m["year"]), self.months[m["mon"].lower()], int(m["day"]))
-                if d is not None:
-                    return DateHit(d, m.start(), m.end(), False)
+            for rx in forms:
+                for m in rx.finditer(low if same else text):
+                    d = _make(int(m["year"]), self.months[m["mon"].lower()], int(m["day"]))
+                    if d is not None:
+                        return DateHit(d, m.start(), m.end(), False)
         if not _SEPARATED.search(text):
             return None  # numeric forms have a digit on each side of a separator
         for m in self.iso.finditer(text):
@@ -111,29 +126,6 @@ class DateFinder:
             if d is not None:
                 return DateHit(d, m.start(), m.end(), a <= 12 and b <= 12 and a != b)
         return None
-
-    def yearless_line(self, line: str, max_extra: int) -> bool:
-        """A line that is only dates without a year plus times and cue words."""
-        if not _CLOCK.search(line):
-            return False  # every year-less date line carries a time of day
-        text = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
-        low = text.lower()
-        if not self.month_names.search(low):
-            return False  # ... and a month name
-        if len(low) == len(text):
-            spans = [m.span() for m in self.yearless_low.finditer(low)]
-        else:
-            spans = [m.span() for m in self.yearless.finditer(text)]
-        if not spans:
-            return False
-        for start, end in reversed(spans):
-            text = text[:start] + " " + text[end:]
-        return self._rest(text) <= max_extra
-
-    def extra_words(self, line: str, hit: DateHit) -> int:
-        """Words left in a line once the date, times, cue words and separators are removed."""
-        rest = line if line.isascii() else line.translate(_DEVANAGARI_DIGITS)
-        return self._rest(rest[: hit.start] + " " + rest[hit.end :])
 
     def _rest(self, rest: str) -> int:
         rest = _TIME.sub(" ", rest)

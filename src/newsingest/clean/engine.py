@@ -12,10 +12,11 @@ from pathlib import Path
 
 from ..models import CleanResult
 from ..normalize import normalize_line
-from .dates import DateFinder
+from .dates import DateFinder, DateHit
 from .headline import drop_title_copies, find_published, find_title
 from .lines import (
     DROP,
+    EDGES,
     GOOD,
     MEMO_LINES,
     MEMO_MAX_CHARS,
@@ -120,18 +121,12 @@ class Cleaner:
         else:
             part = self._part(s)
         words, stop, rule, sentence, capitals, shaped, by_stop, by_len = part
-        hit = None
+        hit: DateHit | None = None
         # A layout rule (no letters: "2024-03-12") yields to the date finder. Dates, with or
-        # without a year, have digits; most lines have none.
-        if digits and (rule is None or rule.group == "layout"):
-            # Date lines and datelines are short; body sentences with dates are not wanted.
-            short = words <= t.date_max_words
-            hit = self.dates.find(s) if short else None
-            most = t.date_line_max_extra_words
-            if hit is not None:
-                dated = self.dates.extra_words(s, hit) <= most
-            else:
-                dated = short and self.dates.yearless_line(s, most)
+        # without a year, have digits (most lines have none), and date lines and datelines
+        # are short (body sentences with dates are not wanted).
+        if digits and (rule is None or rule.group == "layout") and words <= t.date_max_words:
+            hit, dated = self.dates.read(s, t.date_line_max_extra_words)
             if dated:
                 rule = self._date_rule
         if rule is not None:
@@ -142,12 +137,7 @@ class Cleaner:
             cls_stop, cls_len = by_stop, by_len
         # A paragraph is no copy of the headline, nor holds one ("Title | Site" lines are
         # short): its key only has to differ from every short line's.
-        if len(s) > MEMO_MAX_CHARS:
-            key = "\n"
-        elif s.isascii():
-            key = b" ".join(s.encode("ascii").lower().translate(_ASCII_JUNK).split()).decode()
-        else:
-            key = fold_key(s)
+        key = "\n" if len(s) > MEMO_MAX_CHARS else fold_key(s)
         truncated = s.endswith(("...", "…"))
         tail = None
         if truncated:
@@ -185,17 +175,8 @@ class Cleaner:
         t = self.t
         n_toks = len(s.split())
         words = n_toks if s.isascii() else units(s, n_toks)
-        # Bytes tables do in one C pass what WORD_EDGES does per character.
         lowered = s.lower()
-        if s.isascii():
-            low = lowered.encode("ascii")
-        else:
-            edged = lowered
-            for mark in _WIDE_EDGES:
-                if mark in edged:
-                    edged = edged.replace(mark, " ")
-            low = edged.encode("utf-8")
-        stop = sum(map(self._stopwords.__contains__, low.translate(_ASCII_EDGES).split()))
+        stop = sum(map(self._stopwords.__contains__, EDGES.to_spaces(lowered).split()))
         rule = self.rules.match_line(s, words, lowered)
         sentence = sentence_end(s)
         capitals = None if sentence else title_case(s)
@@ -484,16 +465,10 @@ class Cleaner:
         )
 
 
-# ASCII bytes to a space: WORD_EDGES' ASCII characters and the ASCII whitespace that
-# str.split() splits on but bytes.split() does not; for keys, everything but letters and digits.
-_ASCII_EDGES = bytes(32 if chr(b) in '"()[]{}.,;:!?*#|\x1c\x1d\x1e\x1f' else b for b in range(256))
-# WORD_EDGES' other characters, replaced one by one (each is rare in a line).
-_WIDE_EDGES = "“”‘«»।॥…–—"
 # Digits to zeros, keeping their script: a line's shape for the digit-blind part of its facts.
 _ASCII_ZEROS = bytes.maketrans(b"123456789", b"000000000")
 _ZEROS = str.maketrans("123456789१२३४५६७८९", "000000000०००००००००")
 _Part = tuple[int, int, "Rule | None", bool, bool, bool, str, str]
-_ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
 _DIGIT = re.compile(r"\d")  # any script's digits: the date finder reads them all
 _ENDS = field("ends")
 _RULE_ID = field("rule_id")

@@ -9,7 +9,6 @@ from .dates import DateFinder
 from .lines import DROP, GOOD, SHORT, Page, field
 from .rules import Thresholds
 
-_KEY = field("key")
 _TAIL = field("tail")
 _DATE = field("date")
 # A headline's word count and no date: what the title search looks at (and remembers).
@@ -34,7 +33,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     # Headlines after the comments or related box belong to other articles.
     if True in page.ends[first_good:limit]:
         limit = page.ends.index(True, first_good, limit)
-    keys = list(map(_KEY, facts))
+    keys = page.keys
     counts: Counter[str] = Counter(keys)
     joined: str | None = None
     # Truncated copies ("Title of the sto...") in breadcrumbs and teasers.
@@ -92,15 +91,14 @@ def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str]) -> 
 
 def drop_title_copies(page: Page, title: int) -> None:
     """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
-    facts, cls, rule = page.facts, page.cls, page.rule
-    title_key = facts[title].key
+    keys, cls, rule = page.keys, page.cls, page.rule
+    title_key = keys[title]
     for i in range(title):
-        k = facts[i].key
+        k = keys[i]
         if k == title_key:
             cls[i], rule[i] = DROP, "title"
         elif cls[i] != DROP and title_key in k:
             cls[i], rule[i] = DROP, "title_variant"
-    keys = list(map(_KEY, facts))
     i = title
     while True:  # later copies: list.index compares in C
         try:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from ..words import Marks
 from .dates import DateHit
 from .rules import Rule
 
@@ -16,9 +18,12 @@ SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
 SENTENCE_ENDERS = frozenset(".!?।॥…:;。！？")
 SENTENCE_CLOSERS = "\"'”’»)]」』"
 # Punctuation that separates words, so "(the" and "है।" count as stopwords.
-WORD_EDGES = re.compile(r'["“”‘«»()\[\]{}.,;:!?।॥…–—*#|]')
+EDGES = Marks('"“”‘«»()[]{}.,;:!?।॥…–—*#|')
+WORD_EDGES = EDGES.regex
 _WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _KEY_JUNK = re.compile(r"[\W_]+")
+# _KEY_JUNK for ASCII bytes: everything but letters and digits to a space.
+_ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 _FIRST = itemgetter(0)
 
@@ -68,6 +73,9 @@ def sentence_end(text: str) -> bool:
 
 
 def fold_key(text: str) -> str:
+    """The line folded for comparison: case, punctuation and spacing ignored."""
+    if text.isascii():  # one bytes table in C instead of a regex per character
+        return b" ".join(text.encode("ascii").lower().translate(_ASCII_JUNK).split()).decode()
     return _KEY_JUNK.sub(" ", text.casefold()).strip()
 
 
@@ -102,3 +110,8 @@ class Page:
     cls: list[str]
     rule: list[str | None]
     ends: list[bool]
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """Each line's folded key (the title search and its copies need them all)."""
+        return list(map(field("key"), self.facts))

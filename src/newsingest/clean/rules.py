@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,27 +110,43 @@ class CompiledRules:
         # the line's first character (most lines rule out all but a few), and rules with
         # needles only when a needle is in the line. Rules whose letters are all lowercase run
         # without IGNORECASE on the lowercased line: the regex engine fails non-matching
-        # literals far faster that way.
-        self._line_plan = [
-            _LinePlan(
-                rule,
-                rx,
-                re.compile(rule.pattern) if _caseless_pattern(rule.pattern) else None,
-                first_chars(rule.pattern),
-                _needle_rx(rule.needles),
+        # literals far faster that way. Each rule: its first characters and its candidate.
+        self._line_plan: list[tuple[frozenset[str] | None, _Candidate]] = [
+            (
+                first_chars(r.pattern),
+                (
+                    _lowered(r.pattern),
+                    rx,
+                    1 << 30 if r.max_words is None else r.max_words,
+                    _needle_rx(r.needles),
+                    r,
+                ),
             )
-            for rule, rx in self.line
+            for r, rx in self.line
         ]
         self._by_first: dict[str, tuple[_Candidate, ...]] = {}
         self.contains = by_kind.get("contains", [])
-        self.longest_contains = max(
-            (r.max_words or self.t.contains_max_words for r, _ in self.contains), default=0
-        )
-        self._contains_sets: dict[int, _ContainsSet] = {}
-        self._contains_by_words: list[_ContainsSet | None] = [None] * (self.longest_contains + 1)
-        self._contains_steps = sorted(
-            {r.max_words or self.t.contains_max_words for r, _ in self.contains}
-        )
+        limit = self.t.contains_max_words
+        self.longest_contains = max((r.max_words or limit for r, _ in self.contains), default=0)
+        # The contains rules that apply to a line of each word count, with their needles; the
+        # few distinct sets are shared.
+        plans = [(r, rx, _lowered(r.pattern), _needle_rx(r.needles)) for r, rx in self.contains]
+        sets: dict[tuple[int, ...], _ContainsSet] = {}
+        self._contains_by_words: list[_ContainsSet] = []
+        for words in range(self.longest_contains + 1):
+            fit = tuple(
+                k for k, (r, _) in enumerate(self.contains) if words <= (r.max_words or limit)
+            )
+            if fit not in sets:
+                chosen = [plans[k] for k in fit]
+                needles = {n for r, *_ in chosen for n in r.needles}
+                sets[fit] = _ContainsSet(
+                    chosen,
+                    re.compile(needle_trie(needles)) if needles else None,
+                    tuple(sorted(needles)),
+                    any(not r.needles for r, *_ in chosen),
+                )
+            self._contains_by_words.append(sets[fit])
         self.trim_start = by_kind.get("trim_start", [])
         self.trim_end = by_kind.get("trim_end", [])
 
@@ -141,48 +156,11 @@ class CompiledRules:
         if got is None:
             forms = {first, first.lower(), first.upper(), first.casefold()}
             got = tuple(
-                (
-                    plan.lowered,
-                    plan.rx,
-                    plan.rule.max_words if plan.rule.max_words is not None else 1 << 30,
-                    plan.needles,
-                    plan.rule,
-                )
-                for plan in self._line_plan
-                if plan.first is None or not forms.isdisjoint(plan.first)
+                c for chars, c in self._line_plan if chars is None or not forms.isdisjoint(chars)
             )
             if len(self._by_first) >= 4096:
                 self._by_first.clear()
             self._by_first[first] = got
-        return got
-
-    def _contains_for(self, words: int) -> _ContainsSet:
-        """The contains rules that apply to a line of this many words, with their needles."""
-        got = self._contains_by_words[words]
-        if got is None:
-            at = bisect_left(self._contains_steps, words)
-            got = self._contains_sets.get(at)
-            if got is None:
-                limit = self.t.contains_max_words
-                chosen = [
-                    (
-                        r,
-                        rx,
-                        re.compile(r.pattern) if _caseless_pattern(r.pattern) else None,
-                        _needle_rx(r.needles),
-                    )
-                    for r, rx in self.contains
-                    if words <= (r.max_words or limit)
-                ]
-                needles = {n for r, *_ in chosen for n in r.needles}
-                got = _ContainsSet(
-                    chosen,
-                    re.compile(needle_trie(needles)) if needles else None,
-                    tuple(sorted(needles)),
-                    any(not r.needles for r, *_ in chosen),
-                )
-                self._contains_sets[at] = got
-            self._contains_by_words[words] = got
         return got
 
     def match_line(self, text: str, words: int, low: str | None = None) -> Rule | None:
@@ -202,7 +180,7 @@ class CompiledRules:
                     return rule
         if words > self.longest_contains:
             return None
-        cs = self._contains_for(words)
+        cs = self._contains_by_words[words]
         # One search tells whether any contains rule can fire at all (most lines: none can).
         if not cs.unguarded:
             if cs.needles is None:
@@ -240,21 +218,17 @@ class CompiledRules:
         return text, used
 
 
-@dataclass(frozen=True)
-class _LinePlan:
-    rule: Rule
-    rx: re.Pattern[str]  # case-insensitive, for the line as it is
-    lowered: re.Pattern[str] | None  # for the lowercased line, when the rule names no capitals
-    first: frozenset[str] | None  # characters a match can start with; None: any
-    needles: re.Pattern[str] | None  # any of the rule's needles
-
-
 # What the hot loop unpacks: lowered regex, regex, word limit, needles, the rule.
 _Candidate = tuple[re.Pattern[str] | None, re.Pattern[str], int, re.Pattern[str] | None, Rule]
 
 
 def _needle_rx(needles: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(needle_trie(needles)) if needles else None
+
+
+def _lowered(pattern: str) -> re.Pattern[str] | None:
+    """The pattern for lowercased lines, without IGNORECASE, when it names no capitals."""
+    return re.compile(pattern) if _caseless_pattern(pattern) else None
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:
