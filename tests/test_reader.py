@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import os
 import tarfile
 import zipfile
@@ -14,7 +16,7 @@ import pytest
 from newsingest.config import IngestConfig
 from newsingest.errors import InputNotFoundError
 from newsingest.models import Reject, RejectReason, Source
-from newsingest.reader import ids_for, read_sources
+from newsingest.reader import MAX_DEPTH, ids_for, read_sources
 
 CFG = IngestConfig()
 
@@ -149,3 +151,84 @@ def test_broken_archive_is_a_reject(tmp_path: Path) -> None:
     z.write_bytes(b"PK\x03\x04 this is not really a zip")
     (r,) = items(str(z))
     assert isinstance(r, Reject) and r.reason is RejectReason.UNREADABLE
+
+
+def _tar(members: dict[str, bytes], mode: str = "w") -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode=mode) as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_compression_is_known_by_content_not_name(tmp_path: Path) -> None:
+    text = b"An article that was compressed without being renamed."
+    (tmp_path / "001_1111111111111111.txt").write_bytes(gzip.compress(text))
+    (tmp_path / "002_2222222222222222.txt").write_bytes(bz2.compress(text))
+    (tmp_path / "003_3333333333333333.txt.xz").write_bytes(lzma.compress(text))
+    (tmp_path / "004_4444444444444444.txt.gz").write_bytes(gzip.compress(gzip.compress(text)))
+    got = items(str(tmp_path))
+    assert [(type(i).__name__, i.id) for i in got] == [
+        ("Source", "1111111111111111"),
+        ("Source", "2222222222222222"),
+        ("Source", "3333333333333333"),
+        ("Source", "4444444444444444"),
+    ]
+    assert all(isinstance(i, Source) and i.data == text for i in got)
+
+
+def test_tar_xz_and_bz2_archives(tmp_path: Path) -> None:
+    for suffix, mode in [(".tar.xz", "w:xz"), (".tbz2", "w:bz2")]:
+        (tmp_path / f"drop{suffix}").write_bytes(_tar({"a/1.txt": suffix.encode()}, mode))
+    got = items(str(tmp_path))
+    assert [(os.path.relpath(i.source, tmp_path), i.data) for i in got] == [
+        ("drop.tar.xz!a/1.txt", b".tar.xz"),
+        ("drop.tbz2!a/1.txt", b".tbz2"),
+    ]
+
+
+def test_nested_archives_and_compressed_members(tmp_path: Path) -> None:
+    inner = _zip_bytes({"in/001_1111111111111111.txt": b"deep", "in/skip.md": b"no"})
+    outer = _tar(
+        {
+            "x/inner.zip": inner,
+            "x/002_2222222222222222.txt.gz": gzip.compress(b"packed member"),
+            "x/003_3333333333333333.txt": _tar({"y/4.txt": b"tar named txt"}),
+        },
+        "w:gz",
+    )
+    (tmp_path / "drop.tar.gz").write_bytes(outer)
+    got = [(i.source.split("/", 3)[-1], i.data) for i in items(str(tmp_path / "drop.tar.gz"))]
+    assert [(s.split("drop.tar.gz")[1], d) for s, d in got] == [
+        ("!x/inner.zip!in/001_1111111111111111.txt", b"deep"),
+        ("!x/002_2222222222222222.txt.gz", b"packed member"),
+        ("!x/003_3333333333333333.txt!y/4.txt", b"tar named txt"),
+    ]
+
+
+def test_nesting_is_bounded(tmp_path: Path) -> None:
+    data = b"the core"
+    for _ in range(MAX_DEPTH + 1):
+        data = gzip.compress(data)
+    (tmp_path / "001_1111111111111111.txt").write_bytes(data)
+    (r,) = items(str(tmp_path))
+    assert isinstance(r, Reject) and r.reason is RejectReason.ARCHIVE_LIMIT
+    assert f"more than {MAX_DEPTH} deep" in r.detail
+
+
+def test_broken_compressed_member_is_a_reject(tmp_path: Path) -> None:
+    z = tmp_path / "drop.zip"
+    _zip(z, {"a.txt.gz": gzip.compress(b"x" * 1000)[:20], "b.txt": b"fine"})
+    got = items(str(z))
+    assert [type(i).__name__ for i in got] == ["Reject", "Source"]
+    assert isinstance(got[0], Reject) and got[0].reason is RejectReason.BINARY

@@ -1,35 +1,48 @@
-"""Reader: turn the user's paths into Source units (files, stdin, .gz, zip and tar members)."""
+"""Reader: turn the user's paths into Source units (files, stdin, compressed files, archive
+members)."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import io
 import os
 import re
 import stat
 import sys
 import tarfile
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import IO
 
 from .config import IngestConfig
 from .errors import InputNotFoundError
 from .models import Reject, RejectReason, Source
+from .unpack import (
+    MAGIC_BYTES,
+    STREAM_ERRORS,
+    STREAM_SUFFIXES,
+    Readable,
+    archive_kind,
+    is_archive_name,
+    open_stream,
+    stream_kind,
+    strip_stream_suffix,
+)
 
 STAGE = "read"
 NAME_RE = re.compile(r"^(\d+)_([0-9a-f]{16})\.[A-Za-z0-9]+$")
-ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+# Archives in archives and compressed streams in streams are opened this deep, no deeper.
+MAX_DEPTH = 4
 # Member names must be plain relative paths of printable characters.
 UNSAFE_MEMBER_RE = re.compile(r"(^/|^[A-Za-z]:|\\|(^|/)\.\.(/|$)|[\x00-\x1f\x7f])")
 
 
 def ids_for(source: str, name: str) -> tuple[str, int | None]:
     """Id and seq from a file name NNN_<16hex>.txt, else a stable id hashed from the source."""
-    base = name[:-3] if name.endswith(".gz") else name
-    m = NAME_RE.match(base)
+    m = NAME_RE.match(strip_stream_suffix(name))
     if m:
         return m.group(2), int(m.group(1))
     return hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:16], None
@@ -44,18 +57,13 @@ def _source(source: str, name: str, data: bytes) -> Source:
     return Source(source=source, id=ident, seq=seq, data=data)
 
 
-def is_archive(name: str) -> bool:
-    return name.lower().endswith(ARCHIVE_SUFFIXES)
-
-
 def _wanted(name: str, glob: str) -> bool:
-    """Whether a file found while recursing is an input: it matches, or is an archive of them."""
-    if fnmatch(name, glob) or is_archive(name):
-        return True
-    return name.endswith(".gz") and fnmatch(name[:-3], glob)
+    """Whether a file found while recursing is an input: it matches, is an archive, or is a
+    compressed file whose name matches without its .gz, .bz2 or .xz."""
+    return fnmatch(name, glob) or is_archive_name(name) or fnmatch(strip_stream_suffix(name), glob)
 
 
-def _read_limited(fh: IO[bytes] | gzip.GzipFile, limit: int) -> bytes | None:
+def _read_limited(fh: Readable, limit: int) -> bytes | None:
     """Read at most limit bytes; None when there is more (the caller rejects too_large)."""
     data = fh.read(limit + 1)
     return None if len(data) > limit else data
@@ -73,6 +81,14 @@ def _walk(root: str, glob: str) -> list[str]:
     return sorted(found, key=lambda p: rel[p].replace(os.sep, "/"))
 
 
+@dataclass
+class _Budget:
+    """Members and uncompressed bytes read so far from one file, nested archives included."""
+
+    members: int = 0
+    total: int = 0
+
+
 def _read_file(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
     name = os.path.basename(path)
     try:
@@ -87,48 +103,80 @@ def _read_file(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
         kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (FIFO/device)"
         yield _reject(path, RejectReason.NOT_A_FILE, kind)
         return
-    if is_archive(name):
-        yield from _read_archive(path, config)
+    if is_archive_name(name):
+        # Archives are bigger than --max-bytes as a rule: read in place, member by member.
+        yield from _archive(path, path, archive_kind(b"", name) or "tar", config, _Budget(), 1)
         return
-    compressed = name.endswith(".gz")
-    if not compressed and st.st_size > config.max_bytes:
-        yield _reject(
-            path,
-            RejectReason.TOO_LARGE,
-            f"{st.st_size} bytes > --max-bytes {config.max_bytes}",
-            st.st_size,
-        )
-        return
+    stream: str | None = None
     try:
-        with gzip.open(path, "rb") if compressed else open(path, "rb") as fh:
-            data = _read_limited(fh, config.max_bytes)
-    except (OSError, EOFError, zlib.error) as e:
-        reason = RejectReason.BINARY if compressed else RejectReason.UNREADABLE
+        with open(path, "rb") as fh:
+            # A compressed file is known by its first bytes, whatever its name says.
+            stream = stream_kind(fh.read(MAGIC_BYTES)) or STREAM_SUFFIXES.get(
+                os.path.splitext(name)[1].lower()
+            )
+            fh.seek(0)
+            if stream is None and st.st_size > config.max_bytes:
+                detail = f"{st.st_size} bytes > --max-bytes {config.max_bytes}"
+                yield _reject(path, RejectReason.TOO_LARGE, detail, st.st_size)
+                return
+            if stream is None:
+                data = _read_limited(fh, config.max_bytes)
+            else:
+                with open_stream(stream, fh) as unpacked:
+                    data = _read_limited(unpacked, config.max_bytes)
+    except STREAM_ERRORS as e:
+        reason = RejectReason.BINARY if stream else RejectReason.UNREADABLE
         yield _reject(path, reason, f"cannot read: {e}", st.st_size)
         return
     if data is None:
-        yield _reject(
-            path,
-            RejectReason.TOO_LARGE,
-            f"decompressed size > --max-bytes {config.max_bytes}",
-            st.st_size,
-        )
+        detail = f"decompressed size > --max-bytes {config.max_bytes}"
+        yield _reject(path, RejectReason.TOO_LARGE, detail, st.st_size)
         return
-    yield _source(path, name, data)
+    yield from _unwrap(path, name, data, config, _Budget(), 1 if stream else 0)
+
+
+def _unwrap(
+    label: str, name: str, data: bytes, config: IngestConfig, budget: _Budget, depth: int
+) -> Iterator[Source | Reject]:
+    """data as an input unit, or what it holds when it is compressed or an archive."""
+    stream = stream_kind(data[:MAGIC_BYTES])
+    archive = None if stream else archive_kind(data[:512], name)
+    if stream is None and archive is None:
+        yield _source(label, name, data)
+        return
+    if depth >= MAX_DEPTH:
+        detail = f"archives or compressed data nested more than {MAX_DEPTH} deep"
+        yield _reject(label, RejectReason.ARCHIVE_LIMIT, detail, len(data))
+        return
+    if archive is not None:
+        yield from _archive(label, io.BytesIO(data), archive, config, budget, depth + 1)
+        return
+    assert stream is not None
+    try:
+        with open_stream(stream, io.BytesIO(data)) as unpacked:
+            inner = _read_limited(unpacked, config.max_bytes)
+    except STREAM_ERRORS as e:
+        yield _reject(label, RejectReason.BINARY, f"cannot read {stream} data: {e}", len(data))
+        return
+    if inner is None:
+        detail = f"decompressed size > --max-bytes {config.max_bytes}"
+        yield _reject(label, RejectReason.TOO_LARGE, detail, len(data))
+        return
+    yield from _unwrap(label, name, inner, config, budget, depth + 1)
 
 
 def _member_checks(
-    label: str, name: str, size: int, packed: int, total: int, count: int, config: IngestConfig
+    label: str, name: str, size: int, packed: int, budget: _Budget, config: IngestConfig
 ) -> Reject | None:
     if UNSAFE_MEMBER_RE.search(name):
         return _reject(label, RejectReason.UNSAFE_NAME, f"member name {name!r} not used as a path")
-    if count > config.max_members:
+    if budget.members > config.max_members:
         return _reject(label, RejectReason.ARCHIVE_LIMIT, f"over {config.max_members} members")
     if size > config.max_bytes:
         return _reject(
             label, RejectReason.TOO_LARGE, f"{size} bytes > --max-bytes {config.max_bytes}", size
         )
-    if total > config.max_total_bytes:
+    if budget.total > config.max_total_bytes:
         return _reject(
             label,
             RejectReason.ARCHIVE_LIMIT,
@@ -145,28 +193,36 @@ def _member_checks(
     return None
 
 
-def _read_archive(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
+def _archive(
+    label: str,
+    where: str | IO[bytes],
+    kind: str,
+    config: IngestConfig,
+    budget: _Budget,
+    depth: int,
+) -> Iterator[Source | Reject]:
     """Members in archive order, read in memory one at a time; never extracted to disk."""
+    read = _read_zip if kind == "zip" else _read_tar
     try:
-        if path.lower().endswith(".zip"):
-            yield from _read_zip(path, config)
-        else:
-            yield from _read_tar(path, config)
-    except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error) as e:
-        yield _reject(path, RejectReason.UNREADABLE, f"broken archive: {e}")
+        with open(where, "rb") if isinstance(where, str) else nullcontext(where) as fh:
+            yield from read(label, fh, config, budget, depth)
+    except (*STREAM_ERRORS, zipfile.BadZipFile, tarfile.TarError) as e:
+        yield _reject(label, RejectReason.UNREADABLE, f"broken archive: {e}")
 
 
-def _read_zip(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
-    total = count = 0
-    with zipfile.ZipFile(path) as zf:
+def _read_zip(
+    label: str, where: IO[bytes], config: IngestConfig, budget: _Budget, depth: int
+) -> Iterator[Source | Reject]:
+    with zipfile.ZipFile(where) as zf:
         for info in zf.infolist():
-            if info.is_dir() or not fnmatch(os.path.basename(info.filename), config.glob):
+            base = os.path.basename(info.filename)
+            if info.is_dir() or not _wanted(base, config.glob):
                 continue
-            count += 1
-            total += info.file_size
-            label = f"{path}!{info.filename}"
+            budget.members += 1
+            budget.total += info.file_size
+            member = f"{label}!{info.filename}"
             bad = _member_checks(
-                label, info.filename, info.file_size, info.compress_size, total, count, config
+                member, info.filename, info.file_size, info.compress_size, budget, config
             )
             if bad is not None:
                 yield bad
@@ -175,39 +231,42 @@ def _read_zip(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
                 # The header's size can lie; the limited read is what protects memory.
                 data = _read_limited(fh, config.max_bytes)
             if data is None:
-                yield _reject(label, RejectReason.TOO_LARGE, "member larger than its header says")
+                yield _reject(member, RejectReason.TOO_LARGE, "member larger than its header says")
                 continue
-            yield _source(label, os.path.basename(info.filename), data)
+            yield from _unwrap(member, base, data, config, budget, depth)
 
 
-def _read_tar(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
-    total = count = 0
-    packed = os.path.getsize(path)
-    with tarfile.open(path, mode="r|*") as tf:
+def _read_tar(
+    label: str, where: IO[bytes], config: IngestConfig, budget: _Budget, depth: int
+) -> Iterator[Source | Reject]:
+    packed = where.seek(0, os.SEEK_END)
+    where.seek(0)
+    with tarfile.open(fileobj=where, mode="r|*") as tf:
         for member in tf:
-            if member.isdir() or not fnmatch(os.path.basename(member.name), config.glob):
+            base = os.path.basename(member.name)
+            if member.isdir() or not _wanted(base, config.glob):
                 continue
-            count += 1
-            label = f"{path}!{member.name}"
+            budget.members += 1
+            path = f"{label}!{member.name}"
             if not member.isfile():
-                yield _reject(label, RejectReason.NOT_A_FILE, "link or special member in archive")
+                yield _reject(path, RejectReason.NOT_A_FILE, "link or special member in archive")
                 continue
-            total += member.size
+            budget.total += member.size
             # A tar has no per-member packed size; the ratio check uses the whole archive.
-            bad = _member_checks(label, member.name, member.size, 0, total, count, config)
-            ratio = total / max(packed, 1)
-            if bad is None and total > config.max_bytes and ratio > config.max_ratio:
+            bad = _member_checks(path, member.name, member.size, 0, budget, config)
+            ratio = budget.total / max(packed, 1)
+            if bad is None and budget.total > config.max_bytes and ratio > config.max_ratio:
                 detail = f"archive compression ratio {ratio:.0f} too high"
-                bad = _reject(label, RejectReason.ARCHIVE_LIMIT, detail)
+                bad = _reject(path, RejectReason.ARCHIVE_LIMIT, detail)
             if bad is not None:
                 yield bad
                 continue
             fh = tf.extractfile(member)
             data = _read_limited(fh, config.max_bytes) if fh is not None else None
             if data is None:
-                yield _reject(label, RejectReason.UNREADABLE, "member could not be read")
+                yield _reject(path, RejectReason.UNREADABLE, "member could not be read")
                 continue
-            yield _source(label, os.path.basename(member.name), data)
+            yield from _unwrap(path, base, data, config, budget, depth)
 
 
 def _read_stdin(config: IngestConfig) -> Iterator[Source | Reject]:
@@ -216,7 +275,7 @@ def _read_stdin(config: IngestConfig) -> Iterator[Source | Reject]:
         detail = f"stdin exceeds --max-bytes {config.max_bytes}"
         yield _reject("-", RejectReason.TOO_LARGE, detail)
     else:
-        yield _source("-", "-", data)
+        yield from _unwrap("-", "-", data, config, _Budget(), 0)
 
 
 def check_paths(paths: Sequence[str]) -> None:
