@@ -88,7 +88,9 @@ class Article(BaseModel):
     chars: int
     words: int
     sha256: str = Field(description="sha256 of text encoded as UTF-8")
-    encoding: str = Field(description="how the bytes were decoded (codec, plus decode step)")
+    encoding: str = Field(
+        description="how the bytes were decoded (codec, plus decode step; +html when rendered)"
+    )
     replaced: int = Field(0, description="bytes replaced by U+FFFD while decoding")
     repaired: bool = Field(False, description="mojibake was repaired by a verified round trip")
     removed: dict[str, int] = Field(description="lines dropped per cleaning rule id")

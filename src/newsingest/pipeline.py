@@ -12,12 +12,21 @@ from .clean import clean_text
 from .clean.engine import line_digest
 from .clean.rules import compiled_rules
 from .config import DEFAULT_DELIMITER, IngestConfig
-from .decode import DecodeFailure, decode_bytes
+from .decode import Decoded, DecodeFailure, decode_bytes
 from .dedup import DuplicateIndex
 from .langid import detect_language
+from .markup import html_to_text, looks_like_html
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .normalize import normalize_line, normalize_text
 from .reader import ids_for, read_sources
+
+
+def page_text(decoded: Decoded) -> tuple[str, str]:
+    """The decoded text, normalized, as the cleaner reads it, and how it was obtained: HTML
+    saved in place of rendered text is rendered first ("+html")."""
+    if looks_like_html(decoded.text):
+        return normalize_text(html_to_text(decoded.text)), decoded.encoding + "+html"
+    return normalize_text(decoded.text), decoded.encoding
 
 
 @lru_cache(maxsize=8)
@@ -148,11 +157,12 @@ def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
         if isinstance(decoded, DecodeFailure):
             reject = _reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)
             return [Analysis(reject, None, None)]
-        parts = split_bundle(normalize_text(decoded.text), config.delimiter)
+        text, encoding = page_text(decoded)
+        parts = split_bundle(text, config.delimiter)
         if not parts:
             detail = "only delimiters and whitespace"
             reject = _reject(src, src.id, src.source, "decode", RejectReason.EMPTY, detail)
-            return [Analysis(reject, None, decoded.encoding)]
+            return [Analysis(reject, None, encoding)]
     except Exception as e:  # the one guard that keeps a bug in one file from ending the run
         detail = f"{type(e).__name__}: {e}"
         reject = _reject(src, src.id, src.source, "decode", RejectReason.INTERNAL_ERROR, detail)
@@ -168,16 +178,16 @@ def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
                 ident,
                 source,
                 part,
-                decoded.encoding,
+                encoding,
                 decoded.replaced,
                 decoded.repaired,
                 config,
             )
-            out.append(Analysis(item, cleaned, decoded.encoding))
+            out.append(Analysis(item, cleaned, encoding))
         except Exception as e:  # same guard, per article of a bundle
             detail = f"{type(e).__name__}: {e}"
             reject = _reject(src, ident, source, "clean", RejectReason.INTERNAL_ERROR, detail)
-            out.append(Analysis(reject, None, decoded.encoding))
+            out.append(Analysis(reject, None, encoding))
     return out
 
 
@@ -210,7 +220,7 @@ def repeated_lines(paths: Sequence[str], config: IngestConfig) -> frozenset[int]
         decoded = decode_bytes(src.data)
         if isinstance(decoded, DecodeFailure):
             continue
-        for part in split_bundle(normalize_text(decoded.text), config.delimiter):
+        for part in split_bundle(page_text(decoded)[0], config.delimiter):
             seen = {
                 line_digest(s)
                 for raw in part.split("\n")
