@@ -65,7 +65,7 @@ class Cleaner:
         self.header_rules = {"date_line"} | {
             r.id
             for r in rules.ruleset.rules
-            if r.group in ("byline", "share", "social", "credits", "ads")
+            if r.group in ("byline", "share", "social", "credits", "ads", "media", "breadcrumbs")
         }
 
     # -- per-line facts ------------------------------------------------------------------

@@ -20,11 +20,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     it stands right above the body (maybe with a byline or date between)."""
     facts, cls = page.facts, page.cls
     n = len(facts)
-    # The first real paragraph: prose that ends like a sentence (headlines do not).
-    first_good = next(
-        (i for i in range(n) if cls[i] == GOOD and facts[i].sentence),
-        n,
-    )
+    first_good = first_paragraph(page)
     # The search (and the copies it compares with) stays within the first lines of a huge
     # page: each candidate is compared with every line, and a page of 100,000 short lines
     # would take hours.
@@ -50,19 +46,23 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
         if cls[i] == DROP or not f.titled:
             continue
         evidence = 0.0
-        if counts[k] > 1:
-            evidence += 3
-        if joined is None:
-            joined = "\n".join(keys[:window])
-        if joined.count(k) > counts[k]:  # also inside a longer line ("Title | Site")
-            evidence += 2
+        # Menus repeat too (header and footer), and their labels recur inside longer lines:
+        # for a label inside a menu, repetition is no evidence.
+        menu = in_menu(page, i, t)
+        if not menu:
+            if counts[k] > 1:
+                evidence += 3
+            if joined is None:
+                joined = "\n".join(keys[:window])
+            if joined.count(k) > counts[k]:  # also inside a longer line ("Title | Site")
+                evidence += 2
         if any(tail in k for tail in tails):
             evidence += 2
         if i < first_good:  # inside the body every subheading leads to prose
             evidence += leads_to_body(page, i, t, header_rules)
         # Capitals mark an English headline; caseless scripts (Devanagari) cannot show it.
-        if not evidence and (i >= first_good or (cls[i] == GOOD and not f.shaped)):
-            continue  # a subheading or a lead paragraph without a full stop
+        if not evidence and (menu or i >= first_good or (cls[i] == GOOD and not f.shaped)):
+            continue  # a menu label, a subheading or a lead paragraph without a full stop
         # Longer wins ties: site names, taglines and desks are shorter than headlines.
         score = 1 + evidence + 0.01 * min(f.words, t.title_max_words) / t.title_max_words
         if best is None or score > best[0]:
@@ -70,12 +70,48 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     return best[1] if best is not None else None
 
 
+def first_paragraph(page: Page) -> int:
+    """Index of the first real paragraph: prose that ends like a sentence (headlines do not),
+    with more prose after it (a lone sentence in a widget, "Your weather is set to …", is
+    not); the first such sentence when none has; len(page) when there is none."""
+    facts, cls = page.facts, page.cls
+    sentences = [i for i in range(len(cls)) if cls[i] == GOOD and facts[i].sentence]
+    first = next((i for i in sentences if _prose_follows(page, i)), None)
+    return first if first is not None else (sentences[0] if sentences else len(cls))
+
+
+def _prose_follows(page: Page, i: int, lines: int = 4) -> bool:
+    """Another prose line comes within the next few lines after line i (chrome counted: a
+    widget's sentence is followed by menus and headers, a paragraph by prose or an ad)."""
+    return GOOD in page.cls[i + 1 : i + 1 + lines]
+
+
+def in_menu(page: Page, i: int, t: Thresholds) -> bool:
+    """Line i is a label in a run of at least menu_run short lines (a menu or a tag list)."""
+    facts, cls = page.facts, page.cls
+
+    def label(j: int) -> bool:
+        return cls[j] != GOOD and facts[j].words <= t.short_words and not facts[j].sentence
+
+    if not label(i):
+        return False
+    lo = hi = i
+    while lo > 0 and hi - lo + 1 < t.menu_run and label(lo - 1):
+        lo -= 1
+    while hi + 1 < len(facts) and hi - lo + 1 < t.menu_run and label(hi + 1):
+        hi += 1
+    return hi - lo + 1 >= t.menu_run
+
+
 def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str]) -> float:
     """Evidence that line i heads an article: prose follows, past bylines, dates and at
     most one standfirst or subheading."""
     dek = 0
-    for j in range(i + 1, min(i + 6, len(page.facts))):
+    key = page.keys[i]
+    for j in range(i + 1, min(i + 1 + t.title_lead_lines, len(page.facts))):
         c = page.cls[j]
+        if page.keys[j] == key:
+            continue  # the headline again (an <h1> under a breadcrumb's copy)
         if c == GOOD and page.facts[j].sentence:
             return 3.5  # the strongest sign: above its own first paragraph
         if c == DROP and page.rule[j] in header_rules:
