@@ -13,6 +13,8 @@ _TAIL = field("tail")
 _DATE = field("date")
 # A headline's word count and no date: what the title search looks at (and remembers).
 _SIZED = field("sized")
+# Header chrome under a headline is passed over, up to this many times title_lead_lines lines.
+LEAD_SCAN = 3
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
@@ -41,8 +43,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
         f = facts[i]
         k = f.key
         if k in seen:
-            continue  # a later copy of a headline is never the headline itself
-        seen.add(k)
+            continue  # a later copy of a scored headline is never the headline itself
         if cls[i] == DROP or not f.titled:
             continue
         evidence = 0.0
@@ -63,6 +64,8 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
         # Capitals mark an English headline; caseless scripts (Devanagari) cannot show it.
         if not evidence and (menu or i >= first_good or (cls[i] == GOOD and not f.shaped)):
             continue  # a menu label, a subheading or a lead paragraph without a full stop
+        # A copy in a menu above was no candidate; this one (above its article) may be.
+        seen.add(k)
         # Longer wins ties: site names, taglines and desks are shorter than headlines.
         score = 1 + evidence + 0.01 * min(f.words, t.title_max_words) / t.title_max_words
         if best is None or score > best[0]:
@@ -86,37 +89,50 @@ def _prose_follows(page: Page, i: int, lines: int = 4) -> bool:
     return GOOD in page.cls[i + 1 : i + 1 + lines]
 
 
+def _label(page: Page, j: int, t: Thresholds) -> bool:
+    """A menu-like line: short, no sentence, not prose."""
+    f = page.facts[j]
+    return page.cls[j] != GOOD and f.words <= t.short_words and not f.sentence
+
+
 def in_menu(page: Page, i: int, t: Thresholds) -> bool:
     """Line i is a label in a run of at least menu_run short lines (a menu or a tag list)."""
-    facts, cls = page.facts, page.cls
-
-    def label(j: int) -> bool:
-        return cls[j] != GOOD and facts[j].words <= t.short_words and not facts[j].sentence
-
-    if not label(i):
+    if not _label(page, i, t):
         return False
     lo = hi = i
-    while lo > 0 and hi - lo + 1 < t.menu_run and label(lo - 1):
+    while lo > 0 and hi - lo + 1 < t.menu_run and _label(page, lo - 1, t):
         lo -= 1
-    while hi + 1 < len(facts) and hi - lo + 1 < t.menu_run and label(hi + 1):
+    while hi + 1 < len(page.facts) and hi - lo + 1 < t.menu_run and _label(page, hi + 1, t):
         hi += 1
     return hi - lo + 1 >= t.menu_run
 
 
 def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str]) -> float:
-    """Evidence that line i heads an article: prose follows, past bylines, dates and at
-    most one standfirst or subheading."""
+    """Evidence that line i heads an article: prose follows within title_lead_lines lines,
+    past at most one standfirst or subheading. Its own copies and header chrome (bylines,
+    dates, share bars) do not count toward those lines, up to a limit. A menu label with
+    more labels after it leads nowhere."""
+    facts, cls, rule, keys = page.facts, page.cls, page.rule, page.keys
+    n = len(facts)
+    if (
+        i + 1 < n
+        and _label(page, i + 1, t)
+        and not (cls[i + 1] == DROP and rule[i + 1] in header_rules)
+        and in_menu(page, i, t)
+    ):
+        return 0.0
     dek = 0
-    key = page.keys[i]
-    for j in range(i + 1, min(i + 1 + t.title_lead_lines, len(page.facts))):
-        c = page.cls[j]
-        if page.keys[j] == key:
-            continue  # the headline again (an <h1> under a breadcrumb's copy)
-        if c == GOOD and page.facts[j].sentence:
+    budget = t.title_lead_lines
+    for j in range(i + 1, min(i + 1 + LEAD_SCAN * t.title_lead_lines, n)):
+        c = cls[j]
+        if keys[j] == keys[i] or (c == DROP and rule[j] in header_rules):
+            continue  # the headline again (an <h1> under a breadcrumb's copy), a byline
+        if c == GOOD and facts[j].sentence:
             return 3.5  # the strongest sign: above its own first paragraph
-        if c == DROP and page.rule[j] in header_rules:
-            continue
-        if c == SHORT and page.facts[j].words <= t.short_words:
+        budget -= 1
+        if budget == 0:
+            return 0.0
+        if c == SHORT and facts[j].words <= t.short_words:
             continue
         if c != DROP and dek == 0:
             dek += 1
