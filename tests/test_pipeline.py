@@ -8,7 +8,7 @@ import pytest
 
 import newsingest
 from newsingest import Article, IngestConfig, Reject, RejectReason, parse_paths, parse_text
-from newsingest.pipeline import split_bundle
+from newsingest.bundles import split_bundle
 
 from .conftest import EN_PAGE, SEEDS
 

@@ -49,7 +49,8 @@ def input_options(f: F) -> F:
                 type=click.IntRange(min=1),
                 default=10_000_000,
                 show_default=True,
-                help="Reject larger files (too_large) without reading.",
+                help="Reject larger files (too_large) without reading; a bigger bundle is "
+                "streamed and each of its articles must fit.",
             ),
             click.option(
                 "--delimiter",

@@ -16,7 +16,9 @@ class IngestConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     glob: str = Field("*.txt", description="file pattern used when recursing into directories")
-    max_bytes: int = Field(10_000_000, gt=0, description="files or members larger are too_large")
+    max_bytes: int = Field(
+        10_000_000, gt=0, description="larger files and articles are too_large; bundles stream"
+    )
     delimiter: str | None = Field(
         DEFAULT_DELIMITER,
         description="regex a whole line must match to split a bundle file; None disables",

@@ -55,6 +55,8 @@ class Source(BaseModel):
     id: str
     seq: int | None
     data: bytes
+    # k when the reader already cut this unit out of a bundle too big to read at once
+    part: int | None = None
 
 
 class Reject(BaseModel):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from .bundles import split_bundle
 from .clean import clean_text
 from .clean.engine import line_digest
 from .clean.rules import compiled_rules
-from .config import DEFAULT_DELIMITER, IngestConfig
+from .config import IngestConfig
 from .decode import Decoded, DecodeFailure, decode_bytes
 from .dedup import DuplicateIndex
 from .langid import detect_language
@@ -27,31 +26,6 @@ def page_text(decoded: Decoded) -> tuple[str, str]:
     if looks_like_html(decoded.text):
         return normalize_text(html_to_text(decoded.text)), decoded.encoding + "+html"
     return normalize_text(decoded.text), decoded.encoding
-
-
-@lru_cache(maxsize=8)
-def _delimiter(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def split_bundle(text: str, delimiter: str | None) -> list[str]:
-    """Split a file holding several articles at delimiter lines; blank parts are dropped."""
-    if delimiter is None:
-        return [text] if text.strip() else []
-    rx = _delimiter(delimiter)
-    # The default delimiter line holds "===" or a form feed; most files have neither, and two
-    # substring tests are much cheaper than a multi-line regex search.
-    if delimiter == DEFAULT_DELIMITER and "===" not in text and "\f" not in text:
-        return [text] if text.strip() else []
-    if not _delimiter(rf"(?m)^[ \t]*(?:{delimiter})[ \t]*$").search(text):
-        return [text] if text.strip() else []  # the common case: one article, no line loop
-    parts: list[list[str]] = [[]]
-    for line in text.split("\n"):
-        if rx.fullmatch(line.strip(" \t")):
-            parts.append([])
-        else:
-            parts[-1].append(line)
-    return [joined for p in parts if (joined := "\n".join(p)).strip()]
 
 
 def _reject(
@@ -149,6 +123,13 @@ class Analysis:
     encoding: str | None
 
 
+def _part_names(src: Source, count: int) -> list[tuple[str, str]]:
+    """Id and source of each article of a unit: '-k' and '#k' when there are several."""
+    if count <= 1:
+        return [(src.id, src.source)]
+    return [(f"{src.id}-{k}", f"{src.source}#{k}") for k in range(1, count + 1)]
+
+
 def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
     """Records and rejects one input unit yields, in order, each with the cleaner's decisions
     when it got that far. Never raises."""
@@ -158,20 +139,23 @@ def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
             reject = _reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)
             return [Analysis(reject, None, None)]
         text, encoding = page_text(decoded)
-        parts = split_bundle(text, config.delimiter)
+        if src.part is None:
+            parts = split_bundle(text, config.delimiter)
+            names = _part_names(src, len(parts))
+        else:  # already cut out of a streamed bundle
+            parts = [text] if text.strip() else []
+            names = [(f"{src.id}-{src.part}", f"{src.source}#{src.part}")]
         if not parts:
             detail = "only delimiters and whitespace"
-            reject = _reject(src, src.id, src.source, "decode", RejectReason.EMPTY, detail)
+            ident, source = names[0] if names else (src.id, src.source)
+            reject = _reject(src, ident, source, "decode", RejectReason.EMPTY, detail)
             return [Analysis(reject, None, encoding)]
     except Exception as e:  # the one guard that keeps a bug in one file from ending the run
         detail = f"{type(e).__name__}: {e}"
         reject = _reject(src, src.id, src.source, "decode", RejectReason.INTERNAL_ERROR, detail)
         return [Analysis(reject, None, None)]
     out: list[Analysis] = []
-    many = len(parts) > 1
-    for k, part in enumerate(parts, 1):
-        ident = f"{src.id}-{k}" if many else src.id
-        source = f"{src.source}#{k}" if many else src.source
+    for part, (ident, source) in zip(parts, names, strict=True):
         try:
             item, cleaned = _article_or_reject(
                 src,

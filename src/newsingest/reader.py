@@ -15,8 +15,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import partial
+from itertools import chain
 from typing import IO
 
+from .bundles import CHUNK_BYTES, Oversized, stream_parts
 from .config import IngestConfig
 from .errors import InputNotFoundError
 from .models import Reject, RejectReason, Source
@@ -36,6 +39,8 @@ STAGE = "read"
 NAME_RE = re.compile(r"^(\d+)_([0-9a-f]{16})\.[A-Za-z0-9]+$")
 # Archives in archives and compressed streams in streams are opened this deep, no deeper.
 MAX_DEPTH = 4
+# A file over --max-bytes is only streamed as a bundle if these first bytes hold no NUL.
+SNIFF_BYTES = 1 << 16
 # Member names must be plain relative paths of printable characters.
 UNSAFE_MEMBER_RE = re.compile(r"(^/|^[A-Za-z]:|\\|(^|/)\.\.(/|$)|[\x00-\x1f\x7f])")
 
@@ -115,24 +120,60 @@ def _read_file(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
                 os.path.splitext(name)[1].lower()
             )
             fh.seek(0)
-            if stream is None and st.st_size > config.max_bytes:
-                detail = f"{st.st_size} bytes > --max-bytes {config.max_bytes}"
-                yield _reject(path, RejectReason.TOO_LARGE, detail, st.st_size)
-                return
             if stream is None:
-                data = _read_limited(fh, config.max_bytes)
+                if st.st_size > config.max_bytes:
+                    detail = f"{st.st_size} bytes > --max-bytes {config.max_bytes}"
+                    yield from _read_big(path, name, fh, b"", detail, st.st_size, config)
+                    return
+                data = fh.read(config.max_bytes + 1)
             else:
                 with open_stream(stream, fh) as unpacked:
-                    data = _read_limited(unpacked, config.max_bytes)
+                    data = unpacked.read(config.max_bytes + 1)
+                    if len(data) > config.max_bytes:
+                        detail = f"decompressed size > --max-bytes {config.max_bytes}"
+                        yield from _read_big(path, name, unpacked, data, detail, st.st_size, config)
+                        return
     except STREAM_ERRORS as e:
         reason = RejectReason.BINARY if stream else RejectReason.UNREADABLE
         yield _reject(path, reason, f"cannot read: {e}", st.st_size)
         return
-    if data is None:
-        detail = f"decompressed size > --max-bytes {config.max_bytes}"
-        yield _reject(path, RejectReason.TOO_LARGE, detail, st.st_size)
-        return
     yield from _unwrap(path, name, data, config, _Budget(), 1 if stream else 0)
+
+
+def _read_big(
+    path: str,
+    name: str,
+    fh: Readable,
+    head: bytes,
+    detail: str,
+    size: int,
+    config: IngestConfig,
+) -> Iterator[Source | Reject]:
+    """A file over --max-bytes: a bundle of text is streamed and cut into its articles, each
+    held in memory on its own; anything else (no delimiter line within the first --max-bytes
+    bytes, UTF-16/32 or binary data, --no-split) is too_large."""
+    first = head or fh.read(CHUNK_BYTES)
+    if config.delimiter is None or b"\x00" in first[:SNIFF_BYTES] or stream_kind(first):
+        yield _reject(path, RejectReason.TOO_LARGE, detail, size)
+        return
+    chunks = chain([first], iter(partial(fh.read, CHUNK_BYTES), b""))
+    parts = stream_parts(chunks, config.delimiter, config.max_bytes)
+    held = next(parts, None)
+    if held is None or isinstance(held, Oversized):
+        detail += "; no delimiter line within the first --max-bytes bytes"
+        yield _reject(path, RejectReason.TOO_LARGE, detail, size)
+        return
+    ident, seq = ids_for(path, name)
+    for k, item in enumerate(chain(parts, [None]), 1):
+        if item is None and k == 1 and isinstance(held, bytes):  # one article after all
+            yield _source(path, name, held)
+            return
+        if isinstance(held, Oversized):
+            detail = f"bundle part of {held.size} bytes > --max-bytes {config.max_bytes}"
+            yield _reject(f"{path}#{k}", RejectReason.TOO_LARGE, detail, held.size)
+        elif held is not None:
+            yield Source(source=path, id=ident, seq=seq, data=held, part=k)
+        held = item
 
 
 def _unwrap(
