@@ -147,7 +147,7 @@ def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
             names = [(f"{src.id}-{src.part}", f"{src.source}#{src.part}")]
         if not parts:
             detail = "only delimiters and whitespace"
-            ident, source = names[0] if names else (src.id, src.source)
+            ident, source = names[0]
             reject = _reject(src, ident, source, "decode", RejectReason.EMPTY, detail)
             return [Analysis(reject, None, encoding)]
     except Exception as e:  # the one guard that keeps a bug in one file from ending the run

@@ -288,26 +288,26 @@ def _read_tar(
             if member.isdir() or not _wanted(base, config.glob):
                 continue
             budget.members += 1
-            path = f"{label}!{member.name}"
+            entry = f"{label}!{member.name}"
             if not member.isfile():
-                yield _reject(path, RejectReason.NOT_A_FILE, "link or special member in archive")
+                yield _reject(entry, RejectReason.NOT_A_FILE, "link or special member in archive")
                 continue
             budget.total += member.size
             # A tar has no per-member packed size; the ratio check uses the whole archive.
-            bad = _member_checks(path, member.name, member.size, 0, budget, config)
+            bad = _member_checks(entry, member.name, member.size, 0, budget, config)
             ratio = budget.total / max(packed, 1)
             if bad is None and budget.total > config.max_bytes and ratio > config.max_ratio:
                 detail = f"archive compression ratio {ratio:.0f} too high"
-                bad = _reject(path, RejectReason.ARCHIVE_LIMIT, detail)
+                bad = _reject(entry, RejectReason.ARCHIVE_LIMIT, detail)
             if bad is not None:
                 yield bad
                 continue
             fh = tf.extractfile(member)
             data = _read_limited(fh, config.max_bytes) if fh is not None else None
             if data is None:
-                yield _reject(path, RejectReason.UNREADABLE, "member could not be read")
+                yield _reject(entry, RejectReason.UNREADABLE, "member could not be read")
                 continue
-            yield from _unwrap(path, base, data, config, budget, depth)
+            yield from _unwrap(entry, base, data, config, budget, depth)
 
 
 def _read_stdin(config: IngestConfig) -> Iterator[Source | Reject]:
