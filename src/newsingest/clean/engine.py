@@ -34,6 +34,11 @@ from .lines import (
 )
 from .rules import CompiledRules, Rule, compiled_rules
 
+# Groups of chrome that may stand between a headline and its first paragraph.
+HEADER_GROUPS = frozenset(
+    {"byline", "dates", "share", "social", "credits", "ads", "media", "breadcrumbs"}
+)
+
 
 class Cleaner:
     """Applies a compiled rule set to documents. Nothing carries over between documents
@@ -63,9 +68,7 @@ class Cleaner:
         self.soft_groups = {"related"}
         # Lines that may stand between a headline and its first paragraph.
         self.header_rules = {"date_line"} | {
-            r.id
-            for r in rules.ruleset.rules
-            if r.group in ("byline", "share", "social", "credits", "ads", "media", "breadcrumbs")
+            r.id for r in rules.ruleset.rules if r.group in HEADER_GROUPS
         }
 
     # -- per-line facts ------------------------------------------------------------------
@@ -217,6 +220,21 @@ class Cleaner:
         page.cls = list(map(_CLS_STOP if use_stop else _CLS_LEN, facts))
         page.rule = list(map(_RULE_ID, facts))
 
+    def _drop_excerpts(self, page: Page) -> None:
+        """Runs of prose lines cut off with "..." are excerpts in a list of other stories:
+        an article's paragraphs do not end that way, one after another."""
+        cls, rule, facts = page.cls, page.rule, page.facts
+        run: list[int] = []
+        for i in [*range(len(cls)), -1]:
+            prose = i >= 0 and (cls[i] == GOOD or cls[i] == NEAR)
+            if prose and facts[i].truncated:
+                run.append(i)
+            elif prose or i < 0:  # a whole paragraph (or the end) closes the run
+                if len(run) >= self.t.excerpt_run:
+                    for j in run:
+                        cls[j], rule[j] = DROP, "excerpt_list"
+                run = []
+
     def _demote_teasers(self, page: Page) -> None:
         """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
         list of other stories, not a paragraph of this one."""
@@ -307,6 +325,7 @@ class Cleaner:
             for i, f in enumerate(facts):
                 if cls[i] != DROP and line_digest(f.text) in repeated:
                     cls[i], rule[i] = DROP, "drop_wide_repeat"
+        self._drop_excerpts(page)
         title = find_title(page, self.t, self.header_rules)
         self._demote_teasers(page)
         if title is not None:
