@@ -36,8 +36,9 @@ def split_bundle(text: str, delimiter: str | None) -> list[str]:
     if not delimiter_regex(rf"(?m)^[ \t]*(?:{delimiter})[ \t]*$").search(text):
         return [text] if text.strip() else []  # the common case: one article, no line loop
     parts: list[list[str]] = [[]]
+    fullmatch = rx.fullmatch
     for line in text.split("\n"):
-        if is_delimiter(line, rx):
+        if fullmatch(line.strip(" \t")):  # is_delimiter, inlined: bundles have many lines
             parts.append([])
         else:
             parts[-1].append(line)

@@ -224,12 +224,13 @@ class Cleaner:
         """Runs of prose lines cut off with "..." are excerpts in a list of other stories:
         an article's paragraphs do not end that way, one after another."""
         cls, rule, facts = page.cls, page.rule, page.facts
+        if sum(map(_TRUNCATED, facts)) < self.t.excerpt_run:
+            return  # most pages: too few cut-off lines for a run
         run: list[int] = []
-        for i in [*range(len(cls)), -1]:
-            prose = i >= 0 and (cls[i] == GOOD or cls[i] == NEAR)
-            if prose and facts[i].truncated:
+        for i in [*compress(range(len(cls)), map(_PROSE.__contains__, cls)), -1]:
+            if i >= 0 and facts[i].truncated:
                 run.append(i)
-            elif prose or i < 0:  # a whole paragraph (or the end) closes the run
+            else:  # a whole paragraph (or the end) closes the run
                 if len(run) >= self.t.excerpt_run:
                     for j in run:
                         cls[j], rule[j] = DROP, "excerpt_list"
@@ -491,6 +492,8 @@ _Part = tuple[int, int, "Rule | None", bool, bool, bool, str, str]
 _DIGIT = re.compile(r"\d")  # any script's digits: the date finder reads them all
 _ENDS = field("ends")
 _RULE_ID = field("rule_id")
+_TRUNCATED = field("truncated")
+_PROSE = frozenset((GOOD, NEAR))
 _COLON = field("colon")
 _LONG = field("long")
 _WORDY = field("wordy")

@@ -78,7 +78,7 @@ def first_paragraph(page: Page) -> int:
     with more prose after it (a lone sentence in a widget, "Your weather is set to …", is
     not); the first such sentence when none has; len(page) when there is none."""
     facts, cls = page.facts, page.cls
-    sentences = [i for i in range(len(cls)) if cls[i] == GOOD and facts[i].sentence]
+    sentences = [i for i in compress(range(len(cls)), map(GOOD.__eq__, cls)) if facts[i].sentence]
     first = next((i for i in sentences if _prose_follows(page, i)), None)
     return first if first is not None else (sentences[0] if sentences else len(cls))
 
