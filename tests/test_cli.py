@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsingest import Article
+from newsingest.clean import clean_text
 from newsingest.cli import cli
 
 from .conftest import EN_PAGE, ROOT
@@ -153,3 +154,30 @@ def test_bad_rules_file_is_a_usage_error_before_any_work(in_root: Path, tmp_path
 def test_unwritable_output_is_a_clear_error(in_root: Path) -> None:
     code, _, err = run("parse", "seeds/", "-o", "/nonexistent/dir/out.jsonl")
     assert code == 1 and "cannot write there" in err and "Traceback" not in err
+
+
+def test_rules_lists_every_name_a_decision_can_carry(tmp_path: Path) -> None:
+    extra = tmp_path / "site.toml"
+    extra.write_text(
+        '[[rules]]\nid = "site_promo"\ngroup = "ads"\npattern = "buy the print edition"\n'
+        'why = "Our site\'s promo line."\nexample = "Buy the print edition"\n',
+        encoding="utf-8",
+    )
+    res = runner.invoke(cli, ["rules", "--json", "--rules", str(extra)])
+    assert res.exit_code == 0, res.output
+    names = {d["id"]: d for d in map(json.loads, res.output.splitlines())}
+    assert names["site_promo"]["why"] == "Our site's promo line."
+    assert names["hi_read_also"]["source"] == "rule" and names["body"]["source"] == "engine"
+    # Whatever the cleaner decides on the labelled pages, seeds and Hindi fixtures is listed.
+    pages = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    for name in ("en.json", "hi.json", "negative.json"):
+        cases = json.loads((ROOT / "tests" / "cases" / name).read_text(encoding="utf-8"))
+        pages += ["\n\n".join(c["lines"]) for c in cases]
+    hindi = json.loads((ROOT / "tests" / "cases" / "hindi" / "pages.json").read_text("utf-8"))
+    pages += ["\n\n".join(text for _, text in p["lines"]) for p in hindi]
+    used = {
+        part for page in pages for reason in clean_text(page).reasons for part in reason.split("+")
+    }
+    assert used - set(names) == set()
+    plain = runner.invoke(cli, ["rules"])
+    assert plain.exit_code == 0 and "excerpt_list" in plain.output

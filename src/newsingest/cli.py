@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 from . import __version__
+from .clean.catalog import decisions
 from .config import DEFAULT_DELIMITER, IngestConfig
 from .errors import InputNotFoundError, NewsIngestError, RulesError
 from .explain import Explanation, explain_paths, render
@@ -388,6 +390,32 @@ def schema(reject: bool) -> None:
     """Print the JSON Schema of a record (or of a reject)."""
     model = Reject if reject else Article
     click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command(name="rules")
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also show this rules file (TOML), layered over the defaults as parse would.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per name instead.")
+def rules_command(rules_file: Path | None, as_json: bool) -> None:
+    """List every name a line's decision can carry (explain, records' removed): the chrome
+    rules with their group, kind, why and example, then the cleaner's own steps."""
+    with library_errors():
+        names = decisions(rules_file)
+    if as_json:
+        for d in names:
+            click.echo(d.model_dump_json())
+        return
+    table = Table(box=None, show_header=True, header_style="bold")
+    for column in ("id", "group", "kind", "why / example"):
+        table.add_column(column, overflow="fold")
+    for d in names:
+        text = d.why if d.example is None else f"{d.why}\n  e.g. {d.example}"
+        table.add_row(d.id, d.group or d.source, d.kind or "", text)
+    Console(highlight=False).print(table)
 
 
 @cli.command()

@@ -57,7 +57,7 @@ class Cleaner:
             id="date_line",
             group="dates",
             pattern="(?!)",
-            why="a date with few other words",
+            why=rules.ruleset.decisions.get("date_line", "a date with few other words"),
             example="Tuesday, July 16, 2024",
         )
         self.dates = DateFinder(rules.ruleset)

@@ -94,6 +94,7 @@ class RuleSet(BaseModel):
     publish_cues: tuple[str, ...]
     update_cues: tuple[str, ...]
     thresholds: Thresholds
+    decisions: dict[str, str] = {}
 
 
 class CompiledRules:
@@ -361,6 +362,7 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
     publish: list[str] = []
     update: list[str] = []
     thresholds: dict[str, Any] = {}
+    decisions: dict[str, str] = {}
     for origin, doc in docs:
         for raw in doc.get("rules", []):
             try:
@@ -388,6 +390,7 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
         for name, num in doc.get("months", {}).items():
             months[name.lower()] = int(num)
         thresholds.update(doc.get("thresholds", {}))
+        decisions.update(doc.get("decisions", {}))
     for name, group in (("stopwords", stop), ("months", months), ("weekdays", weekdays)):
         if not group:
             raise RulesError(f"rule files define no {name}")
@@ -403,6 +406,7 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
         publish_cues=tuple(publish),
         update_cues=tuple(update),
         thresholds=t,
+        decisions=decisions,
     )
 
 
