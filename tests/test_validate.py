@@ -31,6 +31,17 @@ GERMAN = (
     "schlecht geworden sei. Händler befürchten dagegen weniger Kunden in ihren Geschäften.\n"
 )
 
+HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>Library | Town News</title></head><body>"
+    "<nav><ul><li>Home</li><li>Local</li></ul></nav>"
+    "<h1>Town library reopens after a year of repairs</h1><p>May 14, 2024</p>"
+    "<p>The town library opened its doors again on Tuesday after a year of repairs to the roof "
+    "and the heating, and hundreds of readers came on the first morning.</p>"
+    "<p>The librarian said that the children's room had been moved to the ground floor, and "
+    "that the reading room would now stay open until nine in the evening.</p>"
+    "</body></html>"
+)
+
 
 def page(k: int, body: bool = True, head: bool = True) -> str:
     s = STORIES[k]
@@ -60,6 +71,7 @@ def build(drop: Path) -> dict[tuple[str, str], str]:
         "016_0000000000000016.txt": (page(0) + "\n" + EN_PAGE.split("\n\n", 3)[-1]).encode(),
         "017_0000000000000017.txt": page(0).encode(),
         "018_0000000000000018.txt": page(0).replace("मंगलवार", "बुधवार").encode(),
+        "019_0000000000000019.txt": HTML_PAGE.encode(),
     }
     for name, data in files.items():
         (drop / name).write_bytes(data)
@@ -81,6 +93,7 @@ def build(drop: Path) -> dict[tuple[str, str], str]:
         ("NI012", "016_0000000000000016.txt"): "half Hindi, half English",
         ("NI013", "017_0000000000000017.txt"): "copy of 001",
         ("NI014", "018_0000000000000018.txt"): "001 with one word changed",
+        ("NI016", "019_0000000000000019.txt"): "HTML saved as text",
     }
 
 

@@ -76,6 +76,11 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "leftover chrome",
         "a kept line repeats across files: likely site chrome; add a rule (--rules)",
     ),
+    "NI016": (
+        Severity.WARNING,
+        "HTML, not text",
+        "the scraper saved the page's HTML; it was rendered to text first: save rendered text",
+    ),
 }
 
 # A kept line of at least CHROME_MIN_WORDS words found in this many articles or more (not
@@ -200,6 +205,8 @@ class _Checker:
             self.ids[a.id] = a.source
         if not a.encoding.startswith("utf-8"):
             self.add("NI004", a.source, f"decoded as {a.encoding}")
+        if a.encoding.endswith("+html"):
+            self.add("NI016", a.source, "HTML markup was rendered to text before cleaning")
         if a.repaired:
             self.add("NI005", a.source, "double-encoded text was repaired")
         if a.replaced:
