@@ -93,3 +93,57 @@ def test_yearless_date_lines_are_dropped_but_never_published() -> None:
     rules = {d.text: d.rule for d in result.decisions}
     assert rules["Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM"] == "date_line"
     assert result.published is None
+
+
+BODY_EN = (
+    "The city council voted on Tuesday to build twelve kilometres of protected bike lanes, the "
+    "largest expansion of the network in a decade.\n\nWork on the first stretch, along the river, "
+    "is expected to start in the spring and to finish before the end of the year, the council said."
+)
+BODY_HI = (
+    "नगर निगम ने मंगलवार को शहर के सभी पार्कों में नए पेड़ लगाने की योजना को मंजूरी दे दी है। इस "
+    "योजना के तहत अगले साल तक दस हजार पेड़ लगाए जाएंगे।\n\nनिगम के अधिकारियों ने बताया कि इसके "
+    "लिए स्थानीय लोगों की मदद भी ली जाएगी और हर वार्ड में एक समिति बनाई जाएगी।"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "dateline", "body", "published"),
+    [
+        (
+            "City council approves new bike lanes",
+            "2024-07-16T10:30:00+05:30",
+            BODY_EN,
+            "2024-07-16",
+        ),
+        (
+            "City council approves new bike lanes",
+            "By Jo Roe - Staff 2024-07-16T10:30:00Z",
+            BODY_EN,
+            "2024-07-16",
+        ),
+        (
+            "City council approves new bike lanes",
+            "Tue, 16 Jul 2024 10:30:00 GMT",
+            BODY_EN,
+            "2024-07-16",
+        ),
+        (
+            "City council approves new bike lanes",
+            "Published Tue, Jul 16 20247:05 AM",
+            BODY_EN,
+            "2024-07-16",
+        ),
+        (
+            "City council approves new bike lanes",
+            "Last Updated: 07/16/2024 - 10:30 AM",
+            BODY_EN,
+            "2024-07-16",
+        ),
+        ("नगर निगम ने पार्कों के लिए नई योजना बनाई", "अपडेटेड: 16 जुल 2024", BODY_HI, "2024-07-16"),
+        ("नगर निगम ने पार्कों के लिए नई योजना बनाई", "१६ जुलाई २०२४", BODY_HI, "2024-07-16"),
+        ("नगर निगम ने पार्कों के लिए नई योजना बनाई", "जन सुनवाई में 12 लोग 2024", BODY_HI, None),
+    ],
+)
+def test_date_forms(head: str, dateline: str, body: str, published: str | None) -> None:
+    assert clean_text(f"{head}\n\n{dateline}\n\n{body}").published == published

@@ -39,17 +39,21 @@ class DateFinder:
         names = "|".join(re.escape(m) for m in sorted(self.months, key=len, reverse=True))
         days = "|".join(re.escape(d) for d in sorted(ruleset.weekdays, key=len, reverse=True))
         weekday = rf"(?:(?:{days})\.?,?\s+)?"
+        # A rendered page can glue the time to the year ("Nov 19 20197:05 AM"): a year ends at
+        # a word boundary or where a time of day begins.
+        year_end = r"(?:\b|(?=\d{1,2}:\d\d))"
         self.month_first = re.compile(
             rf"{weekday}(?P<mon>{names})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
-            rf"(?P<year>\d{{4}})\b",
+            rf"(?P<year>\d{{4}}){year_end}",
             re.IGNORECASE,
         )
         self.day_first = re.compile(
             rf"{weekday}\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{names})\.?,?\s+"
-            rf"(?P<year>\d{{4}})\b",
+            rf"(?P<year>\d{{4}}){year_end}",
             re.IGNORECASE,
         )
-        self.iso = re.compile(r"\b(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})\b")
+        # ISO 8601 may go on with a time ("2024-07-16T10:30:00+05:30"): no \b after the day.
+        self.iso = re.compile(r"\b(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)")
         self.numeric = re.compile(r"\b(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<year>\d{4})\b")
         # "Nov 19, 9:41 AM": a date without a year, with a time. Only ever a date line to
         # drop; without a year it is never taken as the publication date.

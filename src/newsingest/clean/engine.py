@@ -61,9 +61,11 @@ class Cleaner:
             example="Tuesday, July 16, 2024",
         )
         self.dates = DateFinder(rules.ruleset)
-        self.teaser_marks = {"date_line"} | {
-            r.id for r in rules.ruleset.rules if r.group == "byline"
-        }
+        bylines = {r.id for r in rules.ruleset.rules if r.group == "byline"}
+        self.teaser_marks = {"date_line"} | bylines
+        # Lines whose date can be the publication date: date lines and bylines ("By Jo Roe |
+        # May 3, 2024" is a byline longer than a date line allows).
+        self.dated_rules = {"date_line"} | bylines
         # Boundaries of these groups can fall inside an article (a related-stories box).
         self.soft_groups = {"related"}
         # Lines that may stand between a headline and its first paragraph.
@@ -125,10 +127,11 @@ class Cleaner:
             part = self._part(s)
         words, stop, rule, sentence, capitals, shaped, by_stop, by_len = part
         hit: DateHit | None = None
-        # A layout rule (no letters: "2024-03-12") yields to the date finder. Dates, with or
-        # without a year, have digits (most lines have none), and date lines and datelines
-        # are short (body sentences with dates are not wanted).
-        if digits and (rule is None or rule.group == "layout") and words <= t.date_max_words:
+        # A layout rule (no letters: "2024-03-12") yields to the date finder, and a byline
+        # keeps the date it carries. Dates, with or without a year, have digits (most lines
+        # have none), and date lines and datelines are short (body sentences with dates are
+        # not wanted).
+        if digits and (rule is None or rule.group in _DATED_GROUPS) and words <= t.date_max_words:
             hit, dated = self.dates.read(s, t.date_line_max_extra_words)
             if dated:
                 rule = self._date_rule
@@ -338,7 +341,7 @@ class Cleaner:
         # A list introduced at the body's last line ("Tour dates:") belongs to the body.
         while end + 1 in lists:
             end += 1
-        published, pub_line = find_published(page, title, start, self.dates)
+        published, pub_line = find_published(page, title, start, self.dates, self.dated_rules)
         reasons = self._decide(page, start, end, lists)
         return self._result(page, reasons, title, published, pub_line)
 
@@ -494,6 +497,8 @@ _ENDS = field("ends")
 _RULE_ID = field("rule_id")
 _TRUNCATED = field("truncated")
 _PROSE = frozenset((GOOD, NEAR))
+# Rule groups whose lines may still carry a date: layout ("2024-03-12") and bylines.
+_DATED_GROUPS = frozenset(("layout", "byline"))
 _COLON = field("colon")
 _LONG = field("long")
 _WORDY = field("wordy")

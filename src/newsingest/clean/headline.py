@@ -162,7 +162,7 @@ def drop_title_copies(page: Page, title: int) -> None:
 
 
 def find_published(
-    page: Page, title: int | None, start: int, dates: DateFinder
+    page: Page, title: int | None, start: int, dates: DateFinder, dated_rules: set[str]
 ) -> tuple[str | None, int | None]:
     """The publication date: a line cued 'published' or 'updated', else a date line just
     under the headline; a date above the headline (a 'today' widget) only with a cue."""
@@ -172,7 +172,7 @@ def find_published(
         f = facts[i]
         if f.date is None or f.date.ambiguous:
             continue
-        if page.cls[i] == DROP and page.rule[i] != "date_line":
+        if page.cls[i] == DROP and page.rule[i] not in dated_rules:
             continue
         cue = dates.cue(f.text)
         if cue == "published":
