@@ -372,7 +372,11 @@ class Cleaner:
             elif i in lists:
                 reasons[i] = "list_item"
             else:
-                reasons[i] = self._short_in_region(page, i, prev, nxt[i], short_words, menu_run)
+                after = nxt[i]
+                then = nxt[after] if after is not None else None
+                reasons[i] = self._short_in_region(
+                    page, i, prev, after, then, short_words, menu_run
+                )
                 if reasons[i] is None:
                     cls[i], rule[i] = DROP, "short_line"
                     continue
@@ -389,10 +393,12 @@ class Cleaner:
         i: int,
         prev: int | None,
         nxt: int | None,
+        then: int | None,
         short_words: int,
         menu_run: int,
     ) -> str | None:
-        """Keep a short line inside the body when it reads as a subheading or a short sentence."""
+        """Keep a short line inside the body when it reads as a subheading or a short sentence
+        (nxt: the next line still kept, then: the one after it)."""
         cls, facts = page.cls, page.facts
         run = 0
         for j in range(i, min(i + menu_run, len(cls))):
@@ -403,11 +409,20 @@ class Cleaner:
             return None
         if nxt is not None and cls[nxt] == GOOD and facts[i].words > 1:
             return "subheading"
+        # A short sentence between two paragraphs, or between a paragraph and a subheading
+        # (a quote closing a live blog's entry, before the next entry's time).
+        heading_next = (
+            nxt is not None
+            and then is not None
+            and cls[then] == GOOD
+            and facts[nxt].words > 1
+            and not facts[i].colon
+        )
         if (
             prev is not None
             and nxt is not None
             and cls[prev] != SHORT
-            and cls[nxt] != SHORT
+            and (cls[nxt] != SHORT or heading_next)
             and facts[i].sentence
         ):
             return "short_sentence"
