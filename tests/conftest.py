@@ -47,3 +47,14 @@ Storm warning issued for the coast
 @pytest.fixture
 def en_page() -> str:
     return EN_PAGE
+
+
+def rules_file(folder: Path, rule_id: str, phrase: str, why: str) -> Path:
+    """A user's rules file (--rules) with one line rule dropping `phrase`."""
+    path = folder / f"{rule_id}.toml"
+    path.write_text(
+        f'[[rules]]\nid = "{rule_id}"\ngroup = "site"\npattern = "{phrase.lower()}"\n'
+        f'why = "{why}"\nexample = "{phrase}"\n',
+        encoding="utf-8",
+    )
+    return path

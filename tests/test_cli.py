@@ -14,7 +14,7 @@ from newsingest import Article
 from newsingest.clean import clean_text
 from newsingest.cli import cli
 
-from .conftest import EN_PAGE, ROOT
+from .conftest import EN_PAGE, ROOT, rules_file
 
 runner = CliRunner()
 
@@ -157,12 +157,7 @@ def test_unwritable_output_is_a_clear_error(in_root: Path) -> None:
 
 
 def test_rules_lists_every_name_a_decision_can_carry(tmp_path: Path) -> None:
-    extra = tmp_path / "site.toml"
-    extra.write_text(
-        '[[rules]]\nid = "site_promo"\ngroup = "ads"\npattern = "buy the print edition"\n'
-        'why = "Our site\'s promo line."\nexample = "Buy the print edition"\n',
-        encoding="utf-8",
-    )
+    extra = rules_file(tmp_path, "site_promo", "Buy the print edition", "Our site's promo line.")
     res = runner.invoke(cli, ["rules", "--json", "--rules", str(extra)])
     assert res.exit_code == 0, res.output
     names = {d["id"]: d for d in map(json.loads, res.output.splitlines())}

@@ -10,6 +10,8 @@ import pytest
 from newsingest.clean.rules import Rule, compiled_rules, load_ruleset
 from newsingest.errors import RulesError
 
+from .conftest import rules_file
+
 RULES = load_ruleset().rules
 
 
@@ -45,12 +47,7 @@ def test_stopwords_both_languages() -> None:
 
 
 def test_user_rules_file_layers_on_defaults(tmp_path: Path) -> None:
-    extra = tmp_path / "extra.toml"
-    extra.write_text(
-        '[[rules]]\nid = "site_motto"\ngroup = "site"\npattern = "all the news that fits"\n'
-        'why = "our motto"\nexample = "All the news that fits"\n',
-        encoding="utf-8",
-    )
+    extra = rules_file(tmp_path, "site_motto", "All the news that fits", "our motto")
     rs = load_ruleset(extra)
     assert any(r.id == "site_motto" for r in rs.rules)
     assert len(rs.rules) == len(RULES) + 1
