@@ -11,6 +11,9 @@ from .config import DEFAULT_DELIMITER
 from .normalize import normalize_text
 
 CHUNK_BYTES = 1 << 20
+# Every line the default delimiter matches holds one of these: a cheap test before the regex.
+DEFAULT_MARKS = ("===", "\f")
+_MARKS_UTF8 = tuple(m.encode("utf-8") for m in DEFAULT_MARKS)
 _EOL = re.compile(rb"\r\n|\r|\n")
 
 
@@ -29,9 +32,9 @@ def split_bundle(text: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return [text] if text.strip() else []
     rx = delimiter_regex(delimiter)
-    # The default delimiter line holds "===" or a form feed; most files have neither, and two
-    # substring tests are much cheaper than a multi-line regex search.
-    if delimiter == DEFAULT_DELIMITER and "===" not in text and "\f" not in text:
+    # Most files hold no mark of the default delimiter, and substring tests are much cheaper
+    # than a multi-line regex search.
+    if delimiter == DEFAULT_DELIMITER and not any(m in text for m in DEFAULT_MARKS):
         return [text] if text.strip() else []
     if not delimiter_regex(rf"(?m)^[ \t]*(?:{delimiter})[ \t]*$").search(text):
         return [text] if text.strip() else []  # the common case: one article, no line loop
@@ -104,7 +107,7 @@ def stream_parts(
     size = 0
     over = False
     for line in _lines(chunks, limit):
-        if isinstance(line, bytes) and (not prefilter or b"===" in line or line == b"\f"):
+        if isinstance(line, bytes) and (not prefilter or any(m in line for m in _MARKS_UTF8)):
             # normalize_text puts a form feed on a line of its own, as _lines did already.
             raw = line.decode("utf-8", "replace")
             text = "\f" if raw == "\f" else normalize_text(raw)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import chardet
 
 from .models import RejectReason
+from .unpack import STREAMS, ZIP_MAGIC
 
 SAMPLE_BYTES = 64 * 1024
 # Below this share of bytes that are C0 controls (not tab/newline/CR/FF/ESC) a file is text.
@@ -56,11 +57,9 @@ MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"GIF87a", "GIF"),
     (0, b"GIF89a", "GIF"),
     (8, b"WEBP", "WebP"),
-    (0, b"PK\x03\x04", "ZIP"),
-    (0, b"PK\x05\x06", "ZIP"),
-    (0, b"\x1f\x8b", "gzip"),
-    (0, b"BZh", "bzip2"),
-    (0, b"\xfd7zXZ\x00", "xz"),
+    # The reader opens these before decoding; they get here only from the library's callers.
+    *((0, magic, "ZIP") for magic in ZIP_MAGIC),
+    *((0, magic, name) for name, magic in STREAMS),
     (0, b"7z\xbc\xaf\x27\x1c", "7z"),
     (0, b"\x7fELF", "ELF"),
     (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE/MS Office"),

@@ -83,6 +83,10 @@ class _Text(HTMLParser):
         if not self.hidden:
             self.line.append(data)
 
+    def close(self) -> None:
+        super().close()
+        self._break(False)  # the text after the last block
+
 
 def html_to_text(html: str) -> str:
     """The text a browser would show, blocks on their own lines, paragraphs set off by blank
@@ -90,5 +94,4 @@ def html_to_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     parser.close()
-    parser._break(False)
     return "\n".join(parser.out).strip("\n")

@@ -14,6 +14,7 @@ STREAMS: tuple[tuple[str, bytes], ...] = (
     ("bzip2", b"BZh"),
     ("xz", b"\xfd7zXZ\x00"),
 )
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first member, or an empty zip
 STREAM_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 ARCHIVE_SUFFIXES: tuple[str, ...] = (".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz")
 ARCHIVE_SUFFIXES += tuple(".tar" + suffix for suffix in STREAM_SUFFIXES)
@@ -48,7 +49,7 @@ def open_stream(kind: str, fh: IO[bytes]) -> gzip.GzipFile | bz2.BZ2File | lzma.
 def archive_kind(head: bytes, name: str) -> str | None:
     """'zip' or 'tar' when the name or the first bytes say the data is such an archive."""
     low = name.lower()
-    if low.endswith(".zip") or head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    if low.endswith(".zip") or head.startswith(ZIP_MAGIC):
         return "zip"
     if low.endswith(ARCHIVE_SUFFIXES) or head[257:262] == b"ustar":
         return "tar"

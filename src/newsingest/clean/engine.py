@@ -61,11 +61,12 @@ class Cleaner:
             example="Tuesday, July 16, 2024",
         )
         self.dates = DateFinder(rules.ruleset)
-        bylines = {r.id for r in rules.ruleset.rules if r.group == "byline"}
-        self.teaser_marks = {"date_line"} | bylines
-        # Lines whose date can be the publication date: date lines and bylines ("By Jo Roe |
-        # May 3, 2024" is a byline longer than a date line allows).
-        self.dated_rules = {"date_line"} | bylines
+        # Date lines and bylines: under a headline they mark a teaser, and the date they
+        # carry can be the publication date ("By Jo Roe | May 3, 2024" is a byline longer
+        # than a date line allows).
+        self.dateline_rules = {"date_line"} | {
+            r.id for r in rules.ruleset.rules if r.group == "byline"
+        }
         # Boundaries of these groups can fall inside an article (a related-stories box).
         self.soft_groups = {"related"}
         # Lines that may stand between a headline and its first paragraph.
@@ -243,7 +244,7 @@ class Cleaner:
         """A headline-like line (no full stop) followed by a byline or date heads a teaser in a
         list of other stories, not a paragraph of this one."""
         cls, rule, facts = page.cls, page.rule, page.facts
-        marks = self.teaser_marks
+        marks = self.dateline_rules
         for j in compress(range(len(cls)), map(marks.__contains__, rule)):
             i = j - 1
             if (
@@ -341,7 +342,7 @@ class Cleaner:
         # A list introduced at the body's last line ("Tour dates:") belongs to the body.
         while end + 1 in lists:
             end += 1
-        published, pub_line = find_published(page, title, start, self.dates, self.dated_rules)
+        published, pub_line = find_published(page, title, start, self.dates, self.dateline_rules)
         reasons = self._decide(page, start, end, lists)
         return self._result(page, reasons, title, published, pub_line)
 
