@@ -60,7 +60,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
         if any(tail in k for tail in tails):
             evidence += 2
         if i < first_good:  # inside the body every subheading leads to prose
-            evidence += leads_to_body(page, i, t, header_rules)
+            evidence += leads_to_body(page, i, t, header_rules, menu)
         # Capitals mark an English headline; caseless scripts (Devanagari) cannot show it.
         if not evidence and (menu or i >= first_good or (cls[i] == GOOD and not f.shaped)):
             continue  # a menu label, a subheading or a lead paragraph without a full stop
@@ -107,18 +107,18 @@ def in_menu(page: Page, i: int, t: Thresholds) -> bool:
     return hi - lo + 1 >= t.menu_run
 
 
-def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str]) -> float:
+def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str], menu: bool) -> float:
     """Evidence that line i heads an article: prose follows within title_lead_lines lines,
     past at most one standfirst or subheading. Its own copies and header chrome (bylines,
     dates, share bars) do not count toward those lines, up to a limit. A menu label with
-    more labels after it leads nowhere."""
+    more labels after it (menu: line i is in_menu) leads nowhere."""
     facts, cls, rule, keys = page.facts, page.cls, page.rule, page.keys
     n = len(facts)
     if (
-        i + 1 < n
+        menu
+        and i + 1 < n
         and _label(page, i + 1, t)
         and not (cls[i + 1] == DROP and rule[i + 1] in header_rules)
-        and in_menu(page, i, t)
     ):
         return 0.0
     dek = 0
