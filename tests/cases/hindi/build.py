@@ -2,6 +2,18 @@
 (templates.json), every line labelled title/date/body/chrome by construction.
 
 Run from anywhere: python tests/cases/hindi/build.py  (the output is committed).
+
+A story is {"title", "date", "body": [paragraph, ...]} and may have
+- "highlights": short bullets that sit directly under the headline, labelled body (they go
+  right after the template's title line);
+- "chrome_before": {"k": [line, ...]}: lines of the story that are not body, placed before body
+  paragraph k (the timestamps of a live blog's entries).
+A template is {"name", "blank_lines", "lines": [[label, text], ...]} with one ["body", "*"] slot,
+and may have "after_para": {"k": [[label, text], ...]}: lines placed after body paragraph k
+(a photo with its caption and credit, an app banner), and the older single-line forms
+"read_also_after"/"read_also" and "tweet_after".
+short_texts.json beside them is not built: hand-written short texts (verse, lyrics, a one-line
+quote, a snippet), a list of {"label", "text"} with no chrome in them, all of whose lines are body.
 """
 
 from __future__ import annotations
@@ -59,17 +71,23 @@ def page(story: dict, tpl: dict) -> dict:
     # The today widget shows TODAY, not the story's date.
     today = fields(story["title"], TODAY)
     lines: list[list[str]] = []
+    stamps = story.get("chrome_before", {})
+    inserts = tpl.get("after_para", {})
     for label, text in tpl["lines"]:
         if label == "body":
             for k, para in enumerate(story["body"]):
+                lines.extend(["chrome", t] for t in stamps.get(str(k), []))
                 lines.append(["body", para])
                 if tpl.get("read_also_after") == k:
                     lines.append(["chrome", tpl["read_also"]])
                 if tpl.get("tweet_after") == k:
                     lines.extend(["chrome", t.format(**f)] for t in TWEET)
+                lines.extend([lab, t.format(**f)] for lab, t in inserts.get(str(k), []))
             continue
         values = today if "{yyyy_today}" in text else f
         lines.append([label, text.format(**{**values, "d": values["d"]})])
+        if label == "title":
+            lines.extend(["body", h] for h in story.get("highlights", []))
     return {
         "label": f"{tpl['name']}: {story['title']}",
         "blank_lines": tpl["blank_lines"],
