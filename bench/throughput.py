@@ -1,6 +1,6 @@
 """Throughput: the naive loop vs `newsingest parse`, on one corpus, in one invocation.
 
-usage: python bench/throughput.py CORPUS_DIR [--jobs 1,2,4] [--limit N]
+usage: python bench/throughput.py CORPUS_DIR [--jobs 1,2,4] [--limit N] [--cleaners model,rules]
 
 The naive loop is what people glue together: read each file, chardet.detect, decode,
 langdetect.detect on the whole text (seeded), json.dumps. Each run is a child process timed
@@ -48,7 +48,8 @@ from newsingest import Article, IngestConfig, parse_paths, to_json
 files = sorted(str(p) for p in Path(sys.argv[1]).rglob("*") if p.is_file())[: int(sys.argv[2])]
 n = 0
 out = open("/dev/null", "w")
-for item in parse_paths(files, IngestConfig(), jobs=int(sys.argv[3])):
+config = IngestConfig(cleaner=sys.argv[4])
+for item in parse_paths(files, config, jobs=int(sys.argv[3])):
     if isinstance(item, Article):
         out.write(to_json(item) + "\n")
         n += 1
@@ -74,6 +75,11 @@ def main() -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--jobs", default="1,2,4")
     ap.add_argument("--limit", type=int, default=10**9, help="use only the first N files")
+    ap.add_argument(
+        "--cleaners",
+        default="model",
+        help="cleaners to time at --jobs 1 (the first one also at the other --jobs)",
+    )
     args = ap.parse_args()
     limit = str(args.limit)
     naive_s, naive_n, naive_rss = run(NAIVE, str(args.corpus), limit)
@@ -86,13 +92,16 @@ def main() -> int:
         f"{naive_rss} MB |"
     )
     base = None
-    for jobs in [int(j) for j in args.jobs.split(",")]:
-        s, n, rss = run(PARSE, str(args.corpus), limit, str(jobs))
+    cleaners = args.cleaners.split(",")
+    runs = [(cleaners[0], int(j)) for j in args.jobs.split(",")]
+    runs += [(c, 1) for c in cleaners[1:]]
+    for cleaner, jobs in runs:
+        s, n, rss = run(PARSE, str(args.corpus), limit, str(jobs), cleaner)
         rate = n / s
         base = base or rate
         print(
-            f"| newsingest --jobs {jobs} | {n} | {s:.1f} | {rate:.0f} | {rate / naive_rate:.1f}x"
-            f" | {rate / base:.2f}x | {rss} MB |"
+            f"| newsingest --cleaner {cleaner} --jobs {jobs} | {n} | {s:.1f} | {rate:.0f} | "
+            f"{rate / naive_rate:.1f}x | {rate / base:.2f}x | {rss} MB |"
         )
     print(f"\nmachine: {os.cpu_count()} cores")
     return 0

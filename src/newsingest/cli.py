@@ -69,6 +69,19 @@ def input_options(f: F) -> F:
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="Extra cleaning rules (TOML) layered over the defaults.",
             ),
+            click.option(
+                "--cleaner",
+                type=click.Choice(["model", "rules", "off"]),
+                default="model",
+                show_default=True,
+                help="model: learned line decisions over the rules' hits; rules: the "
+                "rule-and-region engine of 0.1; off: keep every line, as --no-clean.",
+            ),
+            click.option(
+                "--no-clean",
+                is_flag=True,
+                help="Drop no line: normalize, tag and export text that is already clean.",
+            ),
         ]
     ):
         f = option(f)
@@ -85,6 +98,7 @@ def config_from_options(**opts: Any) -> IngestConfig:
         langs=tuple(sorted({x.strip() for x in langs.split(",") if x.strip()})) if langs else None,
         min_chars=opts.get("min_chars"),
         rules_file=opts.get("rules_file"),
+        cleaner="off" if opts.get("no_clean") else opts.get("cleaner") or "model",
         drop_wide=bool(opts.get("drop_wide")),
         dedup=opts.get("dedup") or "off",
         dedup_action=opts.get("dedup_action") or "mark",

@@ -26,6 +26,11 @@ class IngestConfig(BaseModel):
     langs: tuple[str, ...] | None = Field(None, description="keep only these languages")
     min_chars: int | None = Field(None, description="clean text shorter than this is too_short")
     rules_file: Path | None = Field(None, description="extra cleaning rules layered on defaults")
+    cleaner: Literal["model", "rules", "off"] = Field(
+        "model",
+        description="model: learned line decisions; rules: the rule-and-region engine of 0.1; "
+        "off: keep every line (corpora that are already clean)",
+    )
     max_members: int = Field(100_000, gt=0, description="archive member count limit")
     max_total_bytes: int = Field(2_000_000_000, gt=0, description="archive uncompressed limit")
     max_ratio: float = Field(200.0, gt=1.0, description="archive member compression ratio limit")

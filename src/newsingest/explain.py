@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 from rich.table import Table
 
+from .clean.engine import get_cleaner
 from .config import IngestConfig
-from .models import LineDecision, Reject
+from .models import CleanResult, LineDecision, Reject
 from .pipeline import analyse_source, check_config
 from .reader import read_sources
 
@@ -26,6 +28,27 @@ class Explanation(BaseModel):
     published: str | None
     published_line: int | None
     decisions: tuple[LineDecision, ...]
+    comments_line: int | None = None  # the line that opened the reader comments
+
+
+# Features shown per model decision.
+TOP_FEATURES = 3
+
+
+def weighed_decisions(c: CleanResult, config: IngestConfig) -> tuple[LineDecision, ...]:
+    """The decisions with the model's score and the features that weighed most on it (a hard
+    drop shows them too: what the model thought of a line its rule settled)."""
+    if not c.scores or c.features is None:
+        return c.decisions
+    model = get_cleaner(config.rules_file, "model").model
+    assert model is not None
+    out = []
+    for i, d in enumerate(c.decisions):
+        contrib = model.contributions(c.features[i])
+        top = sorted(contrib.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:TOP_FEATURES]
+        weighed = tuple(f"{'+' if v >= 0 else '-'}{name}" for name, v in top)
+        out.append(dataclasses.replace(d, score=c.scores[i], weighed=weighed))
+    return tuple(out)
 
 
 def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanation | Reject]:
@@ -50,7 +73,8 @@ def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanatio
                     title_line=c.title_line,
                     published=c.published,
                     published_line=c.published_line,
-                    decisions=c.decisions,
+                    decisions=weighed_decisions(c, config),
+                    comments_line=c.comments_line,
                 )
             )
     return out
@@ -63,6 +87,7 @@ def render(exp: Explanation, console: Console, width: int = 100) -> None:
         caption=(
             f"title (line {exp.title_line}): {exp.title!r}   "
             f"published (line {exp.published_line}): {exp.published}   encoding: {exp.encoding}"
+            + (f"   comments from line {exp.comments_line}" if exp.comments_line else "")
         ),
         show_lines=False,
         expand=False,
@@ -70,8 +95,11 @@ def render(exp: Explanation, console: Console, width: int = 100) -> None:
     table.add_column("line", justify="right")
     table.add_column("", width=4)
     table.add_column("rule")
+    table.add_column("p", justify="right")
+    table.add_column("weighed most")
     table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=width)
     for d in exp.decisions:
         mark = "[green]keep[/]" if d.keep else "[red]drop[/]"
-        table.add_row(str(d.line), mark, d.rule, d.text)
+        score = f"{d.score:.2f}" if d.score is not None else ""
+        table.add_row(str(d.line), mark, d.rule, score, " ".join(d.weighed), d.text)
     console.print(table)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+# 2: the learned cleaner; `removed` counts the model's and the sequence step's decisions.
+SCHEMA_VERSION = 2
 
 
 class RejectReason(StrEnum):
@@ -111,6 +113,9 @@ class LineDecision:
     text: str
     keep: bool
     rule: str
+    score: float | None = None  # the line model's P(body), when the model decided
+    # The features that weighed most in the model's score, signed ("+sentence", "-rule").
+    weighed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,9 @@ class CleanResult:
     line_texts: Sequence[str] = ()
     kept: Sequence[bool] = ()
     reasons: Sequence[str] = ()  # the rule that dropped a line, or why it was kept
+    scores: Sequence[float] = ()  # the line model's P(body) per line (empty: rules engine)
+    comments_line: int | None = None  # the line that opened the reader comments, if any
+    features: Any = None  # the feature matrix the model scored (explain reads it)
 
     @property
     def lines(self) -> int:

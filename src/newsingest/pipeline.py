@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .bundles import split_bundle
-from .clean import clean_text
+from .clean import clean_text, keep_all
 from .clean.engine import line_digest
 from .clean.rules import compiled_rules
 from .config import IngestConfig
@@ -77,7 +77,10 @@ def _article_or_reject(
     repaired: bool,
     config: IngestConfig,
 ) -> tuple[Item, CleanResult]:
-    cleaned = clean_text(text, config.rules_file, config.repeated_lines)
+    if config.cleaner == "off":
+        cleaned = keep_all(text)
+    else:
+        cleaned = clean_text(text, config.rules_file, config.repeated_lines, config.cleaner)
     if not cleaned.text.strip():
         kept = cleaned.lines
         reject = _reject(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter
@@ -9,10 +10,15 @@ from functools import lru_cache
 from itertools import accumulate, compress, count, pairwise, repeat
 from operator import gt, is_not, not_, sub
 from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..models import CleanResult
 from ..normalize import normalize_line
 from .dates import DateFinder, DateHit
+from .features import line_vector, page_matrix
 from .headline import drop_title_copies, find_published, find_title
 from .lines import (
     DROP,
@@ -32,7 +38,9 @@ from .lines import (
     title_case,
     units,
 )
+from .model import LineModel, packaged_model
 from .rules import CompiledRules, Rule, compiled_rules
+from .sequence import INSIDE, OUTSIDE_KEPT, decode
 
 # Groups of chrome that may stand between a headline and its first paragraph.
 HEADER_GROUPS = frozenset(
@@ -44,8 +52,10 @@ class Cleaner:
     """Applies a compiled rule set to documents. Nothing carries over between documents
     but its memos, which only save time."""
 
-    def __init__(self, rules: CompiledRules) -> None:
+    def __init__(self, rules: CompiledRules, model: LineModel | None = None) -> None:
         self.rules = rules
+        # None: the rule-and-region engine of earlier versions (--cleaner rules).
+        self.model = model
         self.t = rules.t
         self._stopwords = frozenset(w.encode("utf-8") for w in rules.stopwords)
         # Digit-blind parts of facts per line shape (digits zeroed), bounded the same way.
@@ -152,7 +162,7 @@ class Cleaner:
             tail = tail if len(tail) >= 10 else None
         long = words >= t.good_words
         sized = t.title_min_words <= words <= t.title_max_words and hit is None
-        return Facts(
+        facts = Facts(
             s,
             words,
             stop,
@@ -174,6 +184,9 @@ class Cleaner:
             s[-1] == ":",
             sized,
             sized and not s.endswith((".", "।", ":")) and not truncated,
+        )
+        return facts._replace(
+            vector=line_vector(facts, capitals, rule.kind if rule is not None else None)
         )
 
     def _part(self, s: str) -> _Part:
@@ -218,9 +231,7 @@ class Cleaner:
         facts = page.facts
         # Pages in a language without a stopword list (few long lines read as prose by the
         # lists) fall back to length and punctuation.
-        long = sum(map(_LONG, facts))
-        wordy = sum(map(_WORDY, facts))
-        use_stop = bool(long) and wordy >= self.t.stop_mode_share * long
+        use_stop = self._use_stop(facts)
         page.cls = list(map(_CLS_STOP if use_stop else _CLS_LEN, facts))
         page.rule = list(map(_RULE_ID, facts))
 
@@ -319,10 +330,123 @@ class Cleaner:
             so_far += weights[k]
         return start, end
 
+    # -- the learned line decisions ------------------------------------------------------------
+    def analyse(
+        self, text: str, repeated: frozenset[int] = frozenset(), title_search: bool = True
+    ) -> tuple[Page, int | None, NDArray[np.float64]]:
+        """The page with its hard decisions made, the title line, and the feature matrix: what
+        the model scores (and what training learns from)."""
+        page = self._page(text)
+        self._classify(page)
+        cls, rule, facts = page.cls, page.rule, page.facts
+        if repeated:
+            for i, f in enumerate(facts):
+                if cls[i] != DROP and line_digest(f.text) in repeated:
+                    cls[i], rule[i] = DROP, "drop_wide_repeat"
+        # A text of short lines with no chrome signal at all (verse, a quote, a snippet) has no
+        # headline to take out of it: the title search would only remove one of its lines.
+        title = (
+            find_title(page, self.t, self.header_rules)
+            if title_search and not self.plain(page)
+            else None
+        )
+        if title is not None:
+            drop_title_copies(page, title)
+        cues = [f.group == "comments" for f in facts]
+        x = page_matrix(
+            facts,
+            [f.vector for f in facts],
+            cls,
+            page.paras,
+            page.keys,
+            self._use_stop(facts),
+            title,
+            cues,
+        )
+        return page, title, x
+
+    @staticmethod
+    def plain(page: Page) -> bool:
+        """Only short lines and no rule hit anywhere: verse, lyrics, a quote, a snippet."""
+        return bool(page.cls) and DROP not in page.cls and GOOD not in page.cls
+
+    def hard(self, page: Page, i: int) -> bool:
+        """Whether line i's drop is a definition rather than a guess: the user's rules, drops
+        across the drop, the title and its copies, dates and bylines (metadata, not body), and
+        rules whose measured precision on labelled body lines is ~1 (the model file names them)."""
+        r = page.rule[i]
+        if r is None or page.cls[i] != DROP:
+            return False
+        if r in _ALWAYS_HARD or r in self.rules.ruleset.user_rules:
+            return True
+        f = page.facts[i]
+        if f.group in HARD_GROUPS:
+            return True
+        measured = self.model.hard_rules if self.model is not None else frozenset()
+        return r in measured and not (f.sentence and f.words >= SENTENCE_GUARD_WORDS)
+
+    def _clean_model(self, text: str, repeated: frozenset[int]) -> CleanResult:
+        model = self.model
+        assert model is not None
+        page, title, x = self.analyse(text, repeated)
+        scores, blocked, steps, comments_from, title_ok = self._decide_model(page, title, x)
+        if not title_ok:
+            # The "headline" sits inside or below the article: it is a body line or another
+            # story's headline. The page is read again without one, so no line is lost to it.
+            page, title, x = self.analyse(text, repeated, title_search=False)
+            scores, blocked, steps, comments_from, _ = self._decide_model(page, title, x)
+        facts, rule = page.facts, page.rule
+        n = len(facts)
+        reasons: list[str | None] = [None] * n
+        for i, step in enumerate(steps):
+            if blocked[i]:
+                continue
+            if step in (INSIDE, OUTSIDE_KEPT):
+                reasons[i] = step
+            else:
+                # A rule that matched names the drop; otherwise the step does.
+                rule[i] = rule[i] if rule[i] is not None else step
+        if self.plain(page):
+            # Nothing says any of it is chrome, so all of it is the text.
+            reasons = [SHORT_TEXT] * n
+        kept = [r is not None for r in reasons]
+        start = kept.index(True) if True in kept else n
+        published, pub_line = find_published(page, title, start, self.dates, self.dateline_rules)
+        result = self._result(page, reasons, title, published, pub_line)
+        return dataclasses.replace(
+            result,
+            scores=tuple(round(float(p), 3) for p in scores),
+            comments_line=page.nos[comments_from] if comments_from is not None else None,
+            features=x,
+        )
+
+    def _decide_model(
+        self, page: Page, title: int | None, x: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], list[bool], list[str], int | None, bool]:
+        """Scores, hard drops and the sequence step's decisions for an analysed page."""
+        model = self.model
+        assert model is not None
+        facts = page.facts
+        scores = model.scores(x)
+        blocked = [self.hard(page, i) for i in range(len(facts))]
+        tokens = np.array([min(f.words, 100) for f in facts], dtype=np.float64)
+        openers = [f.group == "comments" and f.ends for f in facts]
+        steps, comments_from, title_ok = decode(
+            scores, tokens, model.decoder, blocked, openers, title
+        )
+        return scores, blocked, steps, comments_from, title_ok
+
+    def _use_stop(self, facts: list[Facts]) -> bool:
+        long = sum(map(_LONG, facts))
+        wordy = sum(map(_WORDY, facts))
+        return bool(long) and wordy >= self.t.stop_mode_share * long
+
     # -- the whole document ----------------------------------------------------------------------
     def clean(self, text: str, repeated: frozenset[int] = frozenset()) -> CleanResult:
         """Decide every line. `repeated` holds line_digest()s of lines that repeat across the
         drop (--drop-wide); they are dropped as chrome."""
+        if self.model is not None:
+            return self._clean_model(text, repeated)
         page = self._page(text)
         self._classify(page)
         cls, rule, facts = page.cls, page.rule, page.facts
@@ -523,19 +647,66 @@ _CLS_LEN = field("cls_len")
 _TEXT = field("text")
 
 
+SHORT_TEXT = "short_text"
+# Drops that are definitions, not guesses, whatever the model says.
+_ALWAYS_HARD = frozenset(("drop_wide_repeat", "title", "title_variant", "date_line"))
+HARD_GROUPS = frozenset(("byline", "dates", "embeds"))
+# A rule that matched inside a full sentence of this many words does not drop it by itself.
+SENTENCE_GUARD_WORDS = 8
+
+CleanerKind = Literal["model", "rules"]
+
+
 @lru_cache(maxsize=8)
-def get_cleaner(rules_file: Path | None = None) -> Cleaner:
+def get_cleaner(rules_file: Path | None = None, kind: CleanerKind = "model") -> Cleaner:
     """A cleaner for the packaged rules (plus a rules file), built once per process."""
-    return Cleaner(compiled_rules(rules_file))
+    return Cleaner(compiled_rules(rules_file), packaged_model() if kind == "model" else None)
 
 
 def clean_text(
-    text: str, rules_file: Path | None = None, repeated: frozenset[int] = frozenset()
+    text: str,
+    rules_file: Path | None = None,
+    repeated: frozenset[int] = frozenset(),
+    kind: CleanerKind = "model",
 ) -> CleanResult:
     """Clean one article's normalized text."""
-    return get_cleaner(rules_file).clean(text, repeated)
+    return get_cleaner(rules_file, kind).clean(text, repeated)
 
 
 def line_digest(line: str) -> int:
     """A compact, process-independent key for a normalized line (drop-wide counting)."""
     return int.from_bytes(hashlib.blake2b(line.encode(), digest_size=8).digest(), "big")
+
+
+def keep_all(text: str) -> CleanResult:
+    """Every line kept (--no-clean): lines normalized, paragraphs as the blank lines set them,
+    no title or date looked for."""
+    nos: list[int] = []
+    texts: list[str] = []
+    paragraphs: list[list[str]] = []
+    fresh = True
+    for no, raw in enumerate(text.split("\n"), 1):
+        line = normalize_line(raw)
+        if not line:
+            fresh = True
+            continue
+        nos.append(no)
+        texts.append(line)
+        if fresh:
+            paragraphs.append([])
+            fresh = False
+        paragraphs[-1].append(line)
+    one_per_line = len(paragraphs) == 1
+    blocks = paragraphs[0] if one_per_line else ["\n".join(p) for p in paragraphs]
+    return CleanResult(
+        text="\n\n".join(blocks),
+        title=None,
+        title_line=None,
+        published=None,
+        published_line=None,
+        removed={},
+        line_numbers=nos,
+        line_texts=texts,
+        kept=[True] * len(nos),
+        reasons=["no_clean"] * len(nos),
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..normalize import normalize_line, normalize_text
-from .engine import clean_text
+from .engine import CleanerKind, clean_text
 
 
 @dataclass
@@ -47,12 +47,13 @@ def page_text(lines: Sequence[Sequence[str]], blank_lines: bool) -> str:
     return ("\n\n" if blank_lines else "\n").join(text for _, text in lines)
 
 
-def score_pages(pages: Iterable[dict[str, Any]]) -> LabelledScore:
+def score_pages(pages: Iterable[dict[str, Any]], cleaner: CleanerKind = "model") -> LabelledScore:
     """Run the cleaner on each page and count line decisions against the labels."""
     s = LabelledScore()
     for p in pages:
         s.pages += 1
-        result = clean_text(normalize_text(page_text(p["lines"], p.get("blank_lines", True))))
+        text = normalize_text(page_text(p["lines"], p.get("blank_lines", True)))
+        result = clean_text(text, kind=cleaner)
         kept = {normalize_line(line) for line in result.text.split("\n")}
         for label, text in p["lines"]:
             inside = normalize_line(normalize_text(text)) in kept

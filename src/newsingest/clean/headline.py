@@ -42,8 +42,10 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
     for i in sized:
         f = facts[i]
         k = f.key
-        if k in seen:
-            continue  # a later copy of a scored headline is never the headline itself
+        if k in seen or k == "\n":
+            # A later copy of a scored headline is never the headline itself; a line too long
+            # to have a key of its own (see Facts.key) is no headline.
+            continue
         if cls[i] == DROP or not f.titled:
             continue
         evidence = 0.0

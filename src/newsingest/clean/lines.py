@@ -59,6 +59,7 @@ class Facts(NamedTuple):
     colon: bool  # ends in ":" (may introduce a list)
     sized: bool  # a headline's word count and no date: the title search looks at it
     titled: bool  # sized, with no closing full stop or "...": it may be the title
+    vector: tuple[float, ...] = ()  # features.LINE_FEATURES of the line on its own
 
 
 def field(name: str) -> itemgetter[Any]:

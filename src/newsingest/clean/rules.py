@@ -95,6 +95,7 @@ class RuleSet(BaseModel):
     update_cues: tuple[str, ...]
     thresholds: Thresholds
     decisions: dict[str, str] = {}
+    user_rules: frozenset[str] = frozenset()  # ids defined or overridden by a --rules file
 
 
 class CompiledRules:
@@ -363,6 +364,7 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
     update: list[str] = []
     thresholds: dict[str, Any] = {}
     decisions: dict[str, str] = {}
+    user: set[str] = set()
     for origin, doc in docs:
         for raw in doc.get("rules", []):
             try:
@@ -381,6 +383,8 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
                 )
             # A later file may override a rule by id (how --rules replaces a default).
             rules = [r for r in rules if r.id != rule.id] + [rule]
+            if origin not in RULE_FILES:
+                user.add(rule.id)
             seen[rule.id], patterns[rule.pattern] = origin, rule.id
         words = doc.get("words", {})
         stop.update(w.lower() for w in words.get("stopwords", []))
@@ -407,6 +411,7 @@ def _merge(docs: Iterable[tuple[str, dict[str, Any]]]) -> RuleSet:
         update_cues=tuple(update),
         thresholds=t,
         decisions=decisions,
+        user_rules=frozenset(user),
     )
 
 

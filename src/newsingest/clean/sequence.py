@@ -1,0 +1,137 @@
+"""The sequence step: line scores to one coherent article.
+
+An article is one stretch of a page. The step finds the stretch that maximises
+Σ tokens·(p − center) (Kadane's maximum subarray, linear), keeps lines inside it from a low
+score up (so an in-article box, caption or short line does not cut it) and lines outside it
+only when the model is very sure. A comment section, once it has begun, ends the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .model import Decoder
+
+# Why a line is kept or dropped by this step (explain shows them; `newsingest rules` lists them).
+INSIDE, OUTSIDE_KEPT, LOW, BEFORE, AFTER, COMMENTS = (
+    "model_body",
+    "model_body_outside",
+    "model_chrome",
+    "before_body",
+    "after_body",
+    "comments",
+)
+
+# A title inside the article's stretch heads it only when at most this share of the stretch's
+# weight lies above it.
+TITLE_INSIDE_SHARE = 0.25
+Span = tuple[int, int] | None
+
+
+def best_region(gain: NDArray[np.float64]) -> tuple[int, int] | None:
+    """First and last index of the contiguous stretch with the largest positive sum."""
+    best = 0.0
+    best_span: tuple[int, int] | None = None
+    run = 0.0
+    start = 0
+    for i, g in enumerate(gain.tolist()):
+        if run <= 0.0:
+            run, start = g, i
+        else:
+            run += g
+        if run > best:
+            best, best_span = run, (start, i)
+    return best_span
+
+
+def gains(
+    scores: NDArray[np.float64],
+    tokens: NDArray[np.float64],
+    decoder: Decoder,
+    blocked: Sequence[bool],
+) -> NDArray[np.float64]:
+    """What each line adds to a stretch: tokens·(p − center); hard drops add nothing."""
+    open_ = ~np.array(blocked, dtype=bool)
+    return np.asarray(np.where(open_, tokens * (scores - decoder.center), 0.0))
+
+
+def region(gain: NDArray[np.float64], first: int = 0, limit: int | None = None) -> Span:
+    """The article's stretch among lines first .. limit-1."""
+    limit = len(gain) if limit is None else limit
+    if first >= limit:
+        return None
+    span = best_region(gain[first:limit])
+    return None if span is None else (span[0] + first, span[1] + first)
+
+
+def heads_article(gain: NDArray[np.float64], span: tuple[int, int], title: int) -> bool:
+    """Whether a title inside the stretch still heads it: the stretch above it is small (a
+    kicker or teaser), not a part of the article."""
+    positive = np.maximum(gain[span[0] : span[1] + 1], 0.0)
+    above = float(positive[: title - span[0]].sum())
+    return above <= TITLE_INSIDE_SHARE * float(positive.sum())
+
+
+def comments_start(
+    scores: NDArray[np.float64], openers: Sequence[bool], span: Span, center: float
+) -> int | None:
+    """The first comment-section opener inside or below the article's stretch, once some of
+    the article has been read (an opener above it is a "Comments" link in the header)."""
+    if span is None:
+        return None
+    read = False
+    for i in range(span[0], len(scores)):
+        if openers[i] and read:
+            return i
+        read = read or (scores[i] > center and i <= span[1])
+    return None
+
+
+def decode(
+    scores: NDArray[np.float64],
+    tokens: NDArray[np.float64],
+    decoder: Decoder,
+    blocked: Sequence[bool],
+    openers: Sequence[bool],
+    title: int | None = None,
+) -> tuple[list[str], int | None, bool]:
+    """Each line's decision: one of INSIDE / OUTSIDE_KEPT (kept) or LOW / BEFORE / AFTER /
+    COMMENTS (dropped); the line that opened the comments; and whether the title heads the
+    article (one found inside the article or below it is a body line or another story's
+    headline: the caller reads the page again without it).
+
+    `blocked` lines are dropped by a hard decision and weigh nothing. `openers` mark
+    comment-section headers: from the first one inside the article on, nothing is body. Lines
+    above the title are not body unless the model is very sure."""
+    n = len(scores)
+    gain = gains(scores, tokens, decoder, blocked)
+    span = region(gain)
+    title_ok = (
+        title is None
+        or span is None
+        or title < span[0]
+        or (title <= span[1] and heads_article(gain, span, title))
+    )
+    comments_from = comments_start(scores, openers, span, decoder.center)
+    limit = n if comments_from is None else comments_from
+    if span is not None and title_ok and title is not None and title >= span[0]:
+        span = region(gain, title + 1, limit)
+    elif comments_from is not None:
+        span = region(gain, 0, limit)
+    out: list[str] = []
+    for i in range(n):
+        p = float(scores[i])
+        if i >= limit:
+            out.append(COMMENTS)
+        elif span is not None and span[0] <= i <= span[1]:
+            out.append(INSIDE if p > decoder.inside else LOW)
+        elif p > decoder.outside:
+            out.append(OUTSIDE_KEPT)
+        elif span is None or i < span[0]:
+            out.append(BEFORE)
+        else:
+            out.append(AFTER)
+    return out, comments_from, title_ok
