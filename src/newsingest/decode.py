@@ -18,11 +18,16 @@ CONTROL_SHARE_MAX = 0.05
 STRAY_NUL_SHARE_MAX = 0.01
 # In BOM-less UTF-16, this share of NULs (or more) sits at one parity.
 NUL_PARITY_MIN = 0.95
-# UTF-8 with bad bytes is decoded with U+FFFD only when bad bytes are at most this share of
-# the file and valid multi-byte sequences outnumber them tenfold: a truncated or spliced UTF-8
-# file, not a legacy encoding with the odd high byte.
+# UTF-8 with bad bytes is decoded with U+FFFD when bad bytes are at most this share of the
+# file and valid multi-byte sequences are at least as many as the bad runs: a truncated or
+# damaged UTF-8 file, not a legacy code page, whose high bytes are nearly never valid UTF-8
+# (German cp1252 with one "ß‘" by chance still has an invalid run per other umlaut). Read as
+# a code page instead, such a file came out as mojibake repaired around latin-1 junk
+# ("forÿþÃ( economic") with nothing replaced.
 REPLACE_SHARE_MAX = 0.01
-REPLACE_EVIDENCE_RATIO = 10
+REPLACE_EVIDENCE_RATIO = 1
+# A short page may have this many bad bytes whatever its length.
+REPLACE_MIN_BYTES = 16
 # chardet 7 reports low confidences even when right (0.3-0.4 for clean Cyrillic or GB18030),
 # so the floor is low; below it the file is rejected as undecodable.
 CHARDET_CONFIDENCE_MIN = 0.2
@@ -190,8 +195,9 @@ def _try(data: bytes, codec: str) -> str | None:
 def _utf8_with_replacement(data: bytes) -> tuple[str, int] | None:
     """UTF-8 with a few bad bytes (truncated or spliced file): text and bad byte count."""
     bad = 0
+    runs = 0
     pos = 0
-    limit = max(1, int(len(data) * REPLACE_SHARE_MAX))
+    limit = max(REPLACE_MIN_BYTES, int(len(data) * REPLACE_SHARE_MAX))
     parts: list[str] = []
     while True:
         try:
@@ -201,10 +207,11 @@ def _utf8_with_replacement(data: bytes) -> tuple[str, int] | None:
             parts.append(data[pos : pos + e.start].decode("utf-8"))
             parts.append("\ufffd")
             bad += e.end - e.start
+            runs += 1
             pos += e.end
             if bad > limit:
                 return None
-    if len(VALID_UTF8_MULTI.findall(data, 0, SAMPLE_BYTES * 4)) < REPLACE_EVIDENCE_RATIO * bad:
+    if len(VALID_UTF8_MULTI.findall(data)) < REPLACE_EVIDENCE_RATIO * runs:
         return None
     return "".join(parts), bad
 
