@@ -14,8 +14,15 @@ class DocumentTimeout(BaseException):
     way (in the cleaner, say) swallows it and lets the document run on."""
 
 
+_state = {"armed": False}
+
+
 def _expire(signum: int, frame: FrameType | None) -> None:
-    raise DocumentTimeout
+    # A tick that arrives just after a document finished (the timer is disarmed right after)
+    # must not hit the next one or whatever runs between documents.
+    if _state["armed"]:
+        _state["armed"] = False
+        raise DocumentTimeout
 
 
 def timer_available() -> bool:
@@ -28,14 +35,18 @@ def timer_available() -> bool:
 def cpu_budget(seconds: float | None) -> Iterator[None]:
     """Raise DocumentTimeout inside the block once it has used `seconds` of the process's CPU
     time (user + system: a busy machine slows the clock, not the count). No limit when
-    seconds is 0 or None, or where no timer is available."""
+    seconds is 0 or None, or where no timer is available. The handler is installed once per
+    process and stays (restoring the default between documents would let a late tick kill
+    the process: SIGPROF's default action is to terminate)."""
     if not seconds or not timer_available():
         yield
         return
-    previous = signal.signal(signal.SIGPROF, _expire)
+    if signal.getsignal(signal.SIGPROF) is not _expire:
+        signal.signal(signal.SIGPROF, _expire)
+    _state["armed"] = True
     signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
+        _state["armed"] = False
         signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
