@@ -218,3 +218,37 @@ def test_doc_timeout_option(tmp_path: Path) -> None:
     code, _, err = run("parse", str(tmp_path), "--doc-timeout", "5", "-j", "1")
     assert code == 1 and "timeout (a line of" in err
     assert run("parse", str(tmp_path), "--doc-timeout", "-1")[0] == 2
+
+
+def test_unreadable_folder_and_bombs_are_rejects_and_nothing_else_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bz2
+    import gzip
+    import lzma
+    import os
+
+    drop = tmp_path / "drop"
+    (drop / "locked").mkdir(parents=True)
+    (drop / "001_1111111111111111.txt").write_text(EN_PAGE)
+    (drop / "locked" / "002_2222222222222222.txt").write_text(EN_PAGE)
+    for k, pack in enumerate((gzip.compress, bz2.compress, lzma.compress), 3):
+        (drop / f"00{k}_{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}.txt.gz").write_bytes(
+            pack(b"====\n" * 420_000)  # 2 MB in a few KB
+        )
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if os.fspath(path) == str(drop / "locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    code, _, err = run("parse", str(drop), "-o", str(out), "--rejects", str(rejects), "-j", "1")
+    assert code == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    got = sorted(json.loads(x)["reason"] for x in rejects.read_text(encoding="utf-8").splitlines())
+    assert got == ["archive_limit"] * 3 + ["unreadable"]
+    assert "1 records, 4 rejects" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drop", "out.jsonl", "rejects.jsonl"]

@@ -43,8 +43,10 @@ REJECT_REASON_HELP: dict[RejectReason, str] = {
     RejectReason.ARCHIVE_LIMIT: "an archive, compressed file or bundle broke a count, size or "
     "compression-ratio limit",
     RejectReason.UNSAFE_NAME: "an archive member name is absolute, climbs out with '..' or is odd",
-    RejectReason.UNREADABLE: "the file could not be read (permissions, broken link, link loop)",
-    RejectReason.NOT_A_FILE: "the path matched but is a directory, FIFO, socket or device",
+    RejectReason.UNREADABLE: "the file or folder could not be read (permissions, broken link, "
+    "link loop)",
+    RejectReason.NOT_A_FILE: "the path matched but is a directory, FIFO, socket or device, or a "
+    "link to a folder read already",
     RejectReason.NO_VISIBLE_TEXT: "HTML saved as text renders to no visible text",
     RejectReason.TIMEOUT: "over the per-document budget: --doc-timeout, or a line too long",
     RejectReason.INTERNAL_ERROR: "a bug: an unexpected exception while processing this article",
