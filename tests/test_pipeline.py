@@ -124,10 +124,11 @@ def test_a_document_over_its_time_budget_is_a_timeout_and_the_run_goes_on(
     monkeypatch.setattr(newsingest.pipeline, "clean_text", stalls_on_one)
     (tmp_path / "001_0000000000000001.txt").write_text("STALL\n" + en_page)
     (tmp_path / "002_0000000000000002.txt").write_text(en_page)
-    stalled, fine = parse_paths([str(tmp_path)], IngestConfig(doc_timeout=0.3))
-    assert isinstance(stalled, Reject) and stalled.reason is RejectReason.TIMEOUT
-    assert "--doc-timeout 0.3" in stalled.detail
-    assert isinstance(fine, Article)
+    for jobs in (1, 2):  # in this process, and in the pool's worker processes
+        stalled, fine = parse_paths([str(tmp_path)], IngestConfig(doc_timeout=0.3), jobs=jobs)
+        assert isinstance(stalled, Reject) and stalled.reason is RejectReason.TIMEOUT
+        assert "--doc-timeout 0.3" in stalled.detail
+        assert isinstance(fine, Article)
 
 
 def test_a_line_too_long_to_clean_is_a_timeout_whatever_the_clock() -> None:
@@ -135,8 +136,11 @@ def test_a_line_too_long_to_clean_is_a_timeout_whatever_the_clock() -> None:
     (r,) = parse_text(line)
     assert isinstance(r, Reject) and r.reason is RejectReason.TIMEOUT
     assert "characters > 200000" in r.detail
-    (a,) = parse_text(line, config=IngestConfig(max_line_chars=1_000_000))
+    short = "word " * 2000
+    (a,) = parse_text(short)
     assert isinstance(a, Article)
+    (r,) = parse_text(short, config=IngestConfig(max_line_chars=5000))
+    assert isinstance(r, Reject) and r.reason is RejectReason.TIMEOUT
 
 
 def test_a_bundle_with_too_many_parts_stops_with_archive_limit(en_page: str) -> None:
