@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 
 import newsingest
-from newsingest import Article, IngestConfig, Reject, RejectReason, parse_paths, parse_text
+from newsingest import (
+    Article,
+    IngestConfig,
+    Reject,
+    RejectReason,
+    parse_paths,
+    parse_text,
+    process_source,
+)
 from newsingest.bundles import split_bundle, split_bundle_at
-from newsingest.models import CleanResult
+from newsingest.models import CleanResult, Source
 
 from .conftest import EN_PAGE, SEEDS
 
@@ -158,3 +166,13 @@ def test_bundle_parts_know_the_line_they_start_on(en_page: str) -> None:
         (1, "first article\n"),
         (4, "\n" + en_page),
     ]
+
+
+def test_each_bundle_part_counts_only_its_own_replaced_bytes(en_page: str) -> None:
+    damaged = en_page.replace("We have", "We’ve").encode().replace(b"Residents", b"Resi\xffdents")
+    data = en_page.encode() + b"\n=====\n" + damaged
+    src = Source(source="b.txt", id="0123456789abcdef", seq=None, data=data)
+    first, second = process_source(src, IngestConfig())
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert (first.replaced, second.replaced) == (0, 1)
+    assert second.encoding == "utf-8/replace"

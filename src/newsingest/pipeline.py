@@ -175,6 +175,16 @@ def _unit_parts(
     return decoded, encoding, parts, names
 
 
+def _replaced_per_part(decoded: Decoded, parts: Sequence[str]) -> list[int]:
+    """Each part's share of the bytes decoding replaced: the runs behind its own U+FFFD (in
+    text order), plus stray NULs, whose place is not known, in every part that has any."""
+    if len(parts) <= 1 or not decoded.runs:
+        return [decoded.replaced] * len(parts)
+    nuls = decoded.replaced - sum(decoded.runs)
+    runs = iter(decoded.runs)
+    return [sum(next(runs, 1) for _ in range(p.count("\ufffd"))) + nuls for p in parts]
+
+
 def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
     """Records and rejects one input unit yields, in order, each with the cleaner's decisions
     when it got that far. Never raises. Each step runs within the per-document budget
@@ -192,6 +202,7 @@ def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
         return [unit]
     decoded, encoding, parts, names = unit
     out: list[Analysis] = []
+    replaced = _replaced_per_part(decoded, [p for _, p in parts])
     for k, ((first_line, part), (ident, source)) in enumerate(zip(parts, names, strict=True), 1):
         if k > config.max_members:
             # A bundle of more parts than an archive may have members: stop, say where.
@@ -215,7 +226,7 @@ def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
                     source,
                     part,
                     encoding,
-                    decoded.replaced,
+                    replaced[k - 1],
                     decoded.repaired,
                     config,
                 )
