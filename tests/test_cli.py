@@ -176,3 +176,79 @@ def test_rules_lists_every_name_a_decision_can_carry(tmp_path: Path) -> None:
     assert used - set(names) == set()
     plain = runner.invoke(cli, ["rules"])
     assert plain.exit_code == 0 and "excerpt_list" in plain.output
+
+
+def test_glob_star_with_output_inside_the_input_folder(tmp_path: Path) -> None:
+    # -o inside the folder read with --glob '*': the run reads neither its own temp file nor,
+    # on the next run, the output of the last one.
+    (tmp_path / "001_1111111111111111.txt").write_text(EN_PAGE)
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):
+        code, _, err = run("parse", str(tmp_path), "--glob", "*", "-o", str(out), "-j", "1")
+        assert code == 0, err
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    assert "1 records, 0 rejects" in err
+
+
+def test_a_path_with_no_inputs_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "001_1111111111111111.TXT").write_text(EN_PAGE)
+    code, out, err = run("parse", str(tmp_path), "-j", "1")
+    assert code == 0 and out == ""
+    assert f"warning: {tmp_path}: no input matching --glob '*.txt'" in err
+    assert "1 file(s) not matching --glob '*.txt' were skipped: " in err
+
+
+def test_stdin_articles_get_distinct_ids() -> None:
+    ids = set()
+    for text in (EN_PAGE, EN_PAGE.replace("Heavy rain", "Light rain")):
+        result = runner.invoke(cli, ["parse", "-", "-j", "1"], input=text.encode())
+        ids.add(json.loads(result.stdout)["id"])
+    assert len(ids) == 2
+
+
+def test_explain_says_when_there_is_no_date(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(EN_PAGE.split("\n", 1)[1].replace("March 3, 2024\n", ""))
+    code, out, _ = run("explain", str(page))
+    assert code == 0 and "published: none found" in out and "None" not in out
+
+
+def test_doc_timeout_option(tmp_path: Path) -> None:
+    (tmp_path / "001_1111111111111111.txt").write_text("word " * 50_000)
+    code, _, err = run("parse", str(tmp_path), "--doc-timeout", "5", "-j", "1")
+    assert code == 1 and "timeout (a line of" in err
+    assert run("parse", str(tmp_path), "--doc-timeout", "-1")[0] == 2
+
+
+def test_unreadable_folder_and_bombs_are_rejects_and_nothing_else_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bz2
+    import gzip
+    import lzma
+    import os
+
+    drop = tmp_path / "drop"
+    (drop / "locked").mkdir(parents=True)
+    (drop / "001_1111111111111111.txt").write_text(EN_PAGE)
+    (drop / "locked" / "002_2222222222222222.txt").write_text(EN_PAGE)
+    for k, pack in enumerate((gzip.compress, bz2.compress, lzma.compress), 3):
+        (drop / f"00{k}_{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}{k}.txt.gz").write_bytes(
+            pack(b"====\n" * 420_000)  # 2 MB in a few KB
+        )
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if os.fspath(path) == str(drop / "locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    code, _, err = run("parse", str(drop), "-o", str(out), "--rejects", str(rejects), "-j", "1")
+    assert code == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    got = sorted(json.loads(x)["reason"] for x in rejects.read_text(encoding="utf-8").splitlines())
+    assert got == ["archive_limit"] * 3 + ["unreadable"]
+    assert "1 records, 4 rejects" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drop", "out.jsonl", "rejects.jsonl"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from newsingest.decode import Decoded, DecodeFailure, decode_bytes, mojibake, repair_mojibake
@@ -129,3 +129,45 @@ def test_unicode_with_bom_round_trips(text: str, codec: str) -> None:
     result = decode_bytes(data)
     if isinstance(result, Decoded) and not result.repaired:
         assert result.text == text
+
+
+def test_damaged_utf8_is_replaced_not_read_as_latin1() -> None:
+    # A page with a few multi-byte characters and four bad bytes: a damaged UTF-8 file, not
+    # latin-1 to repair around its UTF-8 ("forÿþÃ( economic", replaced 0, repaired true).
+    page = "The minister’s plan – a “new deal” – was announced for economic reform.\n" * 3
+    data = page.encode().replace(b"for economic", b"for\xff\xfe\xc3( economic", 1)
+    d = ok(data)
+    assert d.encoding == "utf-8/replace" and d.replaced == 3 and not d.repaired
+    assert d.text == data.decode("utf-8", "replace")
+    assert not set("ÿþÃ") & set(d.text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(["news", "the", "of", "said", "rain", "रूस", "café", "“quoted”", "it’s"]),
+        min_size=40,
+        max_size=200,
+    ),
+    damage=st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from([b"\xff", b"\xfe", b"\xc3", b"\x80"])),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_damaged_utf8_never_gains_characters(
+    words: list[str], damage: list[tuple[int, bytes]]
+) -> None:
+    # Whatever few bytes are broken in a mostly-UTF-8 text, what comes out is the UTF-8
+    # reading with U+FFFD in their place: no character the UTF-8 reading does not have.
+    data = " ".join(words).encode()
+    assume(sum(1 for w in words if not w.isascii()) >= len(damage))
+    for at, bad in damage:
+        k = at % len(data)
+        while k and 0x80 <= data[k] < 0xC0:  # at a character boundary
+            k -= 1
+        data = data[:k] + bad + data[k:]
+    d = ok(data)
+    utf8 = data.decode("utf-8", "replace")
+    assert d.encoding == "utf-8/replace" and d.text == utf8
+    assert d.replaced == len(data) - len(utf8.replace("\ufffd", "").encode())

@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from newsingest import Article, parse_text
+from newsingest import Article, Reject, RejectReason, parse_text
 from newsingest.markup import html_to_text, looks_like_html
 
 from .conftest import EN_PAGE, SEEDS
@@ -83,3 +83,20 @@ def test_an_html_page_cleans_like_its_text(name: str) -> None:
     assert (page.text, page.title, page.published) == (plain.text, plain.title, plain.published)
     assert page.encoding == plain.encoding + "+html"
     assert "hidden42" not in page.text and "track()" not in page.text
+
+
+def test_head_never_closed_and_no_body_ends_at_body_content() -> None:
+    # 7 % of saved news pages: <head> is never closed and there is no <body> tag. Body-level
+    # content ends the head, as in a browser.
+    assert html_to_text("<html><head><title>T</title><div><p>Hello…</p></div></html>") == "Hello…"
+    page = "<html><head><meta charset=utf-8><title>T</title><style>p{}</style>Loose <b>text</b>"
+    assert html_to_text(page) == "Loose text"
+    assert html_to_text("<head><title>T</title><link rel=x><br/>After a br") == "After a br"
+    # What a head may hold stays hidden, and the title never shows, even outside the head.
+    assert html_to_text("<head><title>T</title><meta x><script>s()</script></head><p>B</p>") == "B"
+
+
+def test_html_that_renders_to_nothing_says_so() -> None:
+    (r,) = parse_text("<!DOCTYPE html><html><head><title>Only a title</title></head></html>")
+    assert isinstance(r, Reject) and r.reason is RejectReason.NO_VISIBLE_TEXT
+    assert "HTML" in r.detail

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 import newsingest
-from newsingest import Article, IngestConfig, Reject, RejectReason, parse_paths, parse_text
-from newsingest.bundles import split_bundle
+from newsingest import (
+    Article,
+    IngestConfig,
+    Reject,
+    RejectReason,
+    parse_paths,
+    parse_text,
+    process_source,
+)
+from newsingest.bundles import split_bundle, split_bundle_at
+from newsingest.models import CleanResult, Source
 
 from .conftest import EN_PAGE, SEEDS
 
@@ -103,3 +113,66 @@ def test_drop_wide_removes_lines_repeated_across_the_run(tmp_path: Path) -> None
         parse_paths([str(tmp_path / "000_0000000000000000.txt")], IngestConfig(drop_wide=True))
     )
     assert one == [plain[0]]
+
+
+def test_a_document_over_its_time_budget_is_a_timeout_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, en_page: str
+) -> None:
+    real = newsingest.pipeline.clean_text
+
+    def stalls_on_one(text: str, *args: object) -> CleanResult:
+        if "STALL" in text:
+            # A pathological page: burns CPU until stopped (for 20 s at most, so that without
+            # a budget the test fails rather than hangs).
+            end = time.monotonic() + 20
+            while time.monotonic() < end:
+                pass
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newsingest.pipeline, "clean_text", stalls_on_one)
+    (tmp_path / "001_0000000000000001.txt").write_text("STALL\n" + en_page)
+    (tmp_path / "002_0000000000000002.txt").write_text(en_page)
+    for jobs in (1, 2):  # in this process, and in the pool's worker processes
+        stalled, fine = parse_paths([str(tmp_path)], IngestConfig(doc_timeout=0.3), jobs=jobs)
+        assert isinstance(stalled, Reject) and stalled.reason is RejectReason.TIMEOUT
+        assert "--doc-timeout 0.3" in stalled.detail
+        assert isinstance(fine, Article)
+
+
+def test_a_line_too_long_to_clean_is_a_timeout_whatever_the_clock() -> None:
+    line = "word " * 50_000  # one 250,000-character line
+    (r,) = parse_text(line)
+    assert isinstance(r, Reject) and r.reason is RejectReason.TIMEOUT
+    assert "characters > 200000" in r.detail
+    short = "word " * 2000
+    (a,) = parse_text(short)
+    assert isinstance(a, Article)
+    (r,) = parse_text(short, config=IngestConfig(max_line_chars=5000))
+    assert isinstance(r, Reject) and r.reason is RejectReason.TIMEOUT
+
+
+def test_a_bundle_with_too_many_parts_stops_with_archive_limit(en_page: str) -> None:
+    bundle = "\n=====\n".join([en_page] * 5)
+    items = parse_text(bundle, "x.txt", config=IngestConfig(max_members=3))
+    assert [type(i).__name__ for i in items] == ["Article"] * 3 + ["Reject"]
+    last = items[-1]
+    assert isinstance(last, Reject) and last.reason is RejectReason.ARCHIVE_LIMIT
+    assert last.source == "x.txt#4"
+
+
+def test_bundle_parts_know_the_line_they_start_on(en_page: str) -> None:
+    text = "first article\n\n=====\n\n" + en_page
+    assert split_bundle_at(text, IngestConfig().delimiter) == [
+        (1, "first article\n"),
+        (4, "\n" + en_page),
+    ]
+
+
+def test_each_bundle_part_counts_only_its_own_replaced_bytes(en_page: str) -> None:
+    damaged = en_page.replace("We have", "We’ve").encode().replace(b"Residents", b"Resi\xffdents")
+    data = en_page.encode() + b"\n=====\n" + damaged
+    src = Source(source="b.txt", id="0123456789abcdef", seq=None, data=data)
+    first, second = process_source(src, IngestConfig())
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert (first.replaced, second.replaced) == (0, 1)
+    assert second.encoding == "utf-8/replace"

@@ -16,7 +16,7 @@ import pytest
 from newsingest.config import IngestConfig
 from newsingest.errors import InputNotFoundError
 from newsingest.models import Reject, RejectReason, Source
-from newsingest.reader import MAX_DEPTH, ids_for, read_sources
+from newsingest.reader import MAX_DEPTH, ids_for, read_sources, scan_inputs
 
 CFG = IngestConfig()
 
@@ -232,3 +232,152 @@ def test_broken_compressed_member_is_a_reject(tmp_path: Path) -> None:
     got = items(str(z))
     assert [type(i).__name__ for i in got] == ["Reject", "Source"]
     assert isinstance(got[0], Reject) and got[0].reason is RejectReason.BINARY
+
+
+def test_unreadable_folder_is_a_reject_with_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root reads every folder, so the error a non-root user would get is injected where the
+    # walk lists the folder.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "1.txt").write_text("one")
+    locked = tmp_path / "b"
+    locked.mkdir()
+    (locked / "2.txt").write_text("two")
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    got = items(str(tmp_path))
+    assert [type(x).__name__ for x in got] == ["Source", "Reject"]
+    bad = got[1]
+    assert isinstance(bad, Reject) and bad.source == str(locked)
+    assert bad.reason is RejectReason.UNREADABLE and "Permission denied" in bad.detail
+    (root,) = items(str(locked))  # the path given is itself unreadable
+    assert isinstance(root, Reject) and root.reason is RejectReason.UNREADABLE
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list any folder")
+def test_unreadable_folder_for_a_real_user(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "1.txt").write_text("one")
+    locked.chmod(0)
+    try:
+        (bad,) = items(str(tmp_path))
+    finally:
+        locked.chmod(0o755)
+    assert isinstance(bad, Reject) and bad.reason is RejectReason.UNREADABLE
+
+
+def test_symlinked_folders_are_followed_once(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    (drop / "a").mkdir(parents=True)
+    (drop / "a" / "1.txt").write_text("one")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2.txt").write_text("two")
+    os.symlink(outside, drop / "ext")  # a folder kept elsewhere: read
+    os.symlink(outside, drop / "ext2")  # a second name for it: said, not read twice
+    os.symlink(drop, drop / "a" / "loop")  # a loop: said, not followed
+    got = items(str(drop))
+    rel = [(os.path.relpath(x.source, drop), type(x).__name__) for x in got]
+    assert rel == [
+        ("a/1.txt", "Source"),
+        ("a/loop", "Reject"),
+        ("ext/2.txt", "Source"),
+        ("ext2", "Reject"),
+    ]
+    for x in got:
+        if isinstance(x, Reject):
+            assert x.reason is RejectReason.NOT_A_FILE and "not read twice" in x.detail
+
+
+def test_scan_counts_what_the_glob_skipped_and_empty_paths(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for name in ("001_0123456789abcdef.TXT", "b.text", "c.html", "d.txt"):
+        (drop / name).write_text("x")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    inputs = scan_inputs([str(drop), str(empty)], CFG)
+    assert [os.path.basename(e) for e in inputs.entries] == ["d.txt"]
+    assert [os.path.basename(e) for e in inputs.skipped] == [
+        "001_0123456789abcdef.TXT",
+        "b.text",
+        "c.html",
+    ]
+    assert inputs.empty == (str(empty),)
+    warnings = inputs.warnings(CFG.glob)
+    assert len(warnings) == 2 and "3 file(s)" in warnings[1] and "c.html" in warnings[1]
+
+
+def test_own_outputs_and_temp_files_are_never_inputs(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / ".newsingest-k2j3h4").write_text("a writer's temp file")
+    (tmp_path / "out.jsonl").write_text("{}")
+    config = CFG.model_copy(
+        update={"glob": "*", "exclude": frozenset({os.path.realpath(tmp_path / "out.jsonl")})}
+    )
+    assert [os.path.basename(s.source) for s in items(str(tmp_path), config=config)] == ["a.txt"]
+
+
+def test_stdin_articles_get_ids_from_their_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    def from_stdin(data: bytes) -> Source:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+        (src,) = items("-")
+        assert isinstance(src, Source) and src.source == "-"
+        return src
+
+    a, b, again = from_stdin(b"one article"), from_stdin(b"another"), from_stdin(b"one article")
+    assert a.id != b.id and a.id == again.id and len(a.id) == 16
+
+
+BOMBS = {"gzip": gzip.compress, "bzip2": bz2.compress, "xz": lzma.compress}
+SUFFIX = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz"}
+
+
+@pytest.mark.parametrize("kind", sorted(BOMBS))
+def test_compression_bomb_is_stopped_early(tmp_path: Path, kind: str) -> None:
+    # 2 MB of delimiter lines in a few KB: far past the ratio limit (200) once 1 MB has
+    # come out, and read no further than that.
+    bomb = tmp_path / f"001_0123456789abcdef.txt{SUFFIX[kind]}"
+    bomb.write_bytes(BOMBS[kind](b"====\n" * 420_000))
+    assert bomb.stat().st_size < 20_000
+    config = CFG.model_copy(update={"max_bytes": 100_000})
+    (bad,) = items(str(bomb), config=config)
+    assert isinstance(bad, Reject) and bad.reason is RejectReason.ARCHIVE_LIMIT
+    assert "ratio" in bad.detail
+    # The same bomb inside a zip, where the reader inflates it in memory (up to --max-bytes).
+    z = tmp_path / "drop.zip"
+    _zip(z, {bomb.name: bomb.read_bytes()})
+    (inner,) = items(str(z))
+    assert isinstance(inner, Reject) and inner.reason is RejectReason.ARCHIVE_LIMIT
+
+
+@pytest.mark.parametrize("kind", sorted(BOMBS))
+def test_bundle_bomb_keeps_the_parts_before_the_limit(tmp_path: Path, kind: str) -> None:
+    part = b"word " * 1000 + b"\n=====\n"
+    bomb = tmp_path / f"bundle.txt{SUFFIX[kind]}"
+    bomb.write_bytes(BOMBS[kind](part * 300))  # 1.5 MB out of a few KB
+    config = CFG.model_copy(update={"max_bytes": 20_000})
+    *sources, last = items(str(bomb), config=config)
+    # The parts read before the limit stay; the reject says from which part on none were.
+    assert [s.part for s in sources if isinstance(s, Source)] == list(range(1, len(sources) + 1))
+    assert sources and sum(len(s.data) for s in sources if isinstance(s, Source)) < 1 << 20
+    assert isinstance(last, Reject) and last.reason is RejectReason.ARCHIVE_LIMIT
+    assert last.source == f"{bomb}#{len(sources) + 1}" and "ratio" in last.detail
+
+
+def test_bundle_with_more_parts_than_members_allowed_stops(tmp_path: Path) -> None:
+    big = tmp_path / "bundle.txt"
+    big.write_bytes(b"".join(b"article %d\n=====\n" % k for k in range(50)))
+    config = CFG.model_copy(update={"max_bytes": 100, "max_members": 10})
+    *sources, last = items(str(big), config=config)
+    assert [s.part for s in sources if isinstance(s, Source)] == list(range(1, 11))
+    assert isinstance(last, Reject) and last.reason is RejectReason.ARCHIVE_LIMIT
+    assert last.source == f"{big}#11"

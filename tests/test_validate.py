@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from newsingest import IngestConfig
 from newsingest.cli import cli
 from newsingest.decode import mojibake
-from newsingest.validate import CODES, ValidateOptions, validate_paths
+from newsingest.validate import CODES, ValidateOptions, github_annotations, validate_paths
 
 from .conftest import EN_PAGE
 
@@ -72,6 +72,7 @@ def build(drop: Path) -> dict[tuple[str, str], str]:
         "017_0000000000000017.txt": page(0).encode(),
         "018_0000000000000018.txt": page(0).replace("मंगलवार", "बुधवार").encode(),
         "019_0000000000000019.txt": HTML_PAGE.encode(),
+        "notes.TXT": page(0).encode(),  # not *.txt: skipped by the glob, and said so
     }
     for name, data in files.items():
         (drop / name).write_bytes(data)
@@ -94,6 +95,7 @@ def build(drop: Path) -> dict[tuple[str, str], str]:
         ("NI013", "017_0000000000000017.txt"): "copy of 001",
         ("NI014", "018_0000000000000018.txt"): "001 with one word changed",
         ("NI016", "019_0000000000000019.txt"): "HTML saved as text",
+        ("NI018", "notes.TXT"): "skipped by the glob",
     }
 
 
@@ -105,7 +107,8 @@ def planted(tmp_path: Path) -> tuple[Path, dict[tuple[str, str], str]]:
 
 
 def test_every_code_is_planted(planted: tuple[Path, dict[tuple[str, str], str]]) -> None:
-    assert {code for code, _ in planted[1]} == set(CODES)
+    # NI017 is about a path with nothing in it: test_empty_and_misnamed_drops_fail.
+    assert {code for code, _ in planted[1]} == set(CODES) - {"NI017"}
 
 
 def test_library_finds_exactly_the_planted_defects(
@@ -176,3 +179,43 @@ def test_against_existing_corpus(in_root: Path, tmp_path: Path) -> None:
     )
     codes = [f["code"] for f in out["findings"]]
     assert codes.count("NI003") == 5 and codes.count("NI013") == 5
+
+
+def test_empty_and_misnamed_drops_fail(tmp_path: Path) -> None:
+    runner = CliRunner()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(cli, ["validate", str(empty), "--format", "json"])
+    assert result.exit_code == 1
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["NI017"]
+    misnamed = tmp_path / "misnamed"
+    misnamed.mkdir()
+    for name in ("001_0000000000000001.TXT", "002_0000000000000002.text", "003.html"):
+        (misnamed / name).write_text(EN_PAGE)
+    report = validate_paths([str(misnamed)], IngestConfig(), ValidateOptions())
+    assert [f.code for f in report.findings] == ["NI017", "NI018"]
+    assert "3 file(s)" in report.findings[1].message and "003.html" in report.findings[1].message
+    assert [Path(p).name for p in report.skipped] == [
+        "001_0000000000000001.TXT",
+        "002_0000000000000002.text",
+        "003.html",
+    ]
+    strict = runner.invoke(cli, ["validate", str(misnamed), "--strict", "--ignore", "NI017"])
+    assert strict.exit_code == 1 and "NI018" in strict.stdout
+
+
+def test_github_annotations_keep_part_numbers_and_lines(tmp_path: Path) -> None:
+    # Part 2 of a bundle has a damaged byte on its third body line: the annotation names the
+    # part and points at the line of the file.
+    damaged = EN_PAGE.replace("We have", "We’ve").encode().replace(b"Residents", b"Resid\xffents")
+    data = page(0).encode() + b"=====\n" + damaged
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "001_0000000000000001.txt").write_bytes(data)
+    report = validate_paths([str(drop)], IngestConfig(), ValidateOptions())
+    (ni006,) = [f for f in report.findings if f.code == "NI006"]  # part 1 is intact
+    lines = data.split(b"\n")
+    want = next(n for n, raw in enumerate(lines, 1) if b"\xff" in raw)
+    assert ni006.file.endswith("#2") and ni006.line == want
+    (gh,) = [x for x in github_annotations(report) if f",line={want},title=NI006" in x]
+    assert "001_0000000000000001.txt#2: damaged bytes" in gh

@@ -29,23 +29,30 @@ def is_delimiter(line: str, rx: re.Pattern[str]) -> bool:
 
 def split_bundle(text: str, delimiter: str | None) -> list[str]:
     """Split a normalized text at delimiter lines; blank parts are dropped."""
+    return [part for _, part in split_bundle_at(text, delimiter)]
+
+
+def split_bundle_at(text: str, delimiter: str | None) -> list[tuple[int, str]]:
+    """split_bundle's parts, each with the line of text it starts on (1-based), so a part's
+    line numbers can be mapped back to the file's."""
+    whole = [(1, text)] if text.strip() else []
     if delimiter is None:
-        return [text] if text.strip() else []
+        return whole
     rx = delimiter_regex(delimiter)
     # Most files hold no mark of the default delimiter, and substring tests are much cheaper
     # than a multi-line regex search.
     if delimiter == DEFAULT_DELIMITER and not any(m in text for m in DEFAULT_MARKS):
-        return [text] if text.strip() else []
+        return whole
     if not delimiter_regex(rf"(?m)^[ \t]*(?:{delimiter})[ \t]*$").search(text):
-        return [text] if text.strip() else []  # the common case: one article, no line loop
-    parts: list[list[str]] = [[]]
+        return whole  # the common case: one article, no line loop
+    parts: list[tuple[int, list[str]]] = [(1, [])]
     fullmatch = rx.fullmatch
-    for line in text.split("\n"):
+    for n, line in enumerate(text.split("\n"), 1):
         if fullmatch(line.strip(" \t")):  # is_delimiter, inlined: bundles have many lines
-            parts.append([])
+            parts.append((n + 1, []))
         else:
-            parts[-1].append(line)
-    return [joined for p in parts if (joined := "\n".join(p)).strip()]
+            parts[-1][1].append(line)
+    return [(start, joined) for start, p in parts if (joined := "\n".join(p)).strip()]
 
 
 @dataclass(frozen=True)

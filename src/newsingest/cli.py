@@ -22,6 +22,7 @@ from .explain import Explanation, explain_paths, render
 from .export import JsonlWriter, Summary, to_json, write_items
 from .models import REJECT_REASON_HELP, Article, Reject
 from .pipeline import parse_paths
+from .reader import scan_inputs
 from .stats import corpus_stats, render_stats
 from .validate import (
     CODES,
@@ -64,6 +65,14 @@ def input_options(f: F) -> F:
                 "--no-split", is_flag=True, help="Never split files into several articles."
             ),
             click.option(
+                "--doc-timeout",
+                type=click.FloatRange(min=0),
+                default=30.0,
+                show_default=True,
+                help="CPU seconds one document may take; over it, or with a line over 200,000 "
+                "characters, it is a timeout reject and the run goes on (0: no time limit).",
+            ),
+            click.option(
                 "--rules",
                 "rules_file",
                 type=click.Path(dir_okay=False, path_type=Path),
@@ -102,6 +111,7 @@ def config_from_options(**opts: Any) -> IngestConfig:
         drop_wide=bool(opts.get("drop_wide")),
         dedup=opts.get("dedup") or "off",
         dedup_action=opts.get("dedup_action") or "mark",
+        doc_timeout=opts.get("doc_timeout", 30.0) or None,
     )
 
 
@@ -213,7 +223,17 @@ def parse(
     (the records are still written; stderr says which and why); 2 usage error.
     """
     config = config_from_options(**opts)
+    # This run's own files are never its inputs (--glob '*' with -o inside the input folder).
+    own = {os.path.realpath(p) for p in (output, rejects_path) if p and p != "-"}
+    config = config.model_copy(update={"exclude": frozenset(own)})
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with library_errors():
+        inputs = scan_inputs(paths, config)
+    warnings = inputs.warnings(config.glob)
+    if quiet:  # a path that yields nothing is always worth a line; skipped files are not
+        warnings = warnings[: len(inputs.empty)]
+    for warning in warnings:
+        err.print(f"newsingest: warning: {warning}", markup=False)
     if engine == "dask":
         if output in ("-", ""):
             raise click.UsageError("--engine dask writes shards: give a directory with -o")
@@ -239,7 +259,7 @@ def parse(
         JsonlWriter(output) as records,
         JsonlWriter(rejects_path) if rejects_path else _null() as rejects,
     ):
-        items = parse_paths(paths, config, jobs=jobs)
+        items = parse_paths(inputs, config, jobs=jobs)
         show = err.is_terminal if progress is None else progress
         with err.status("parsing…", spinner="dots") if show else _null() as status:
             for item in items:

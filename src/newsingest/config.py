@@ -33,7 +33,20 @@ class IngestConfig(BaseModel):
     )
     max_members: int = Field(100_000, gt=0, description="archive member count limit")
     max_total_bytes: int = Field(2_000_000_000, gt=0, description="archive uncompressed limit")
+    exclude: frozenset[str] = Field(
+        frozenset(),
+        description="real paths never read when found in a folder: this run's own outputs",
+    )
     max_ratio: float = Field(200.0, gt=1.0, description="archive member compression ratio limit")
+    doc_timeout: float | None = Field(
+        30.0,
+        ge=0,
+        description="CPU seconds one document may take before it is a timeout reject; 0 or "
+        "None: no limit",
+    )
+    max_line_chars: int = Field(
+        200_000, gt=0, description="a document with a longer line is a timeout reject"
+    )
     drop_wide: bool = Field(
         False, description="drop lines that repeat across 3+ articles of the run (two passes)"
     )

@@ -18,11 +18,16 @@ CONTROL_SHARE_MAX = 0.05
 STRAY_NUL_SHARE_MAX = 0.01
 # In BOM-less UTF-16, this share of NULs (or more) sits at one parity.
 NUL_PARITY_MIN = 0.95
-# UTF-8 with bad bytes is decoded with U+FFFD only when bad bytes are at most this share of
-# the file and valid multi-byte sequences outnumber them tenfold: a truncated or spliced UTF-8
-# file, not a legacy encoding with the odd high byte.
+# UTF-8 with bad bytes is decoded with U+FFFD when bad bytes are at most this share of the
+# file and valid multi-byte sequences are at least as many as the bad runs: a truncated or
+# damaged UTF-8 file, not a legacy code page, whose high bytes are nearly never valid UTF-8
+# (German cp1252 with one "ß‘" by chance still has an invalid run per other umlaut). Read as
+# a code page instead, such a file came out as mojibake repaired around latin-1 junk
+# ("forÿþÃ( economic") with nothing replaced.
 REPLACE_SHARE_MAX = 0.01
-REPLACE_EVIDENCE_RATIO = 10
+REPLACE_EVIDENCE_RATIO = 1
+# A short page may have this many bad bytes whatever its length.
+REPLACE_MIN_BYTES = 16
 # chardet 7 reports low confidences even when right (0.3-0.4 for clean Cyrillic or GB18030),
 # so the floor is low; below it the file is rejected as undecodable.
 CHARDET_CONFIDENCE_MIN = 0.2
@@ -142,6 +147,9 @@ class Decoded:
     encoding: str
     replaced: int = 0
     repaired: bool = False
+    # Bytes behind each U+FFFD the decoder put in text, in order: a bundle's parts are
+    # decoded together, and each part counts only its own in `replaced`.
+    runs: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,11 +195,13 @@ def _try(data: bytes, codec: str) -> str | None:
         return None
 
 
-def _utf8_with_replacement(data: bytes) -> tuple[str, int] | None:
-    """UTF-8 with a few bad bytes (truncated or spliced file): text and bad byte count."""
+def _utf8_with_replacement(data: bytes) -> tuple[str, tuple[int, ...]] | None:
+    """UTF-8 with a few bad bytes (truncated or spliced file): text, and the bytes of each
+    bad run (one U+FFFD each)."""
     bad = 0
+    runs: list[int] = []
     pos = 0
-    limit = max(1, int(len(data) * REPLACE_SHARE_MAX))
+    limit = max(REPLACE_MIN_BYTES, int(len(data) * REPLACE_SHARE_MAX))
     parts: list[str] = []
     while True:
         try:
@@ -201,12 +211,13 @@ def _utf8_with_replacement(data: bytes) -> tuple[str, int] | None:
             parts.append(data[pos : pos + e.start].decode("utf-8"))
             parts.append("\ufffd")
             bad += e.end - e.start
+            runs.append(e.end - e.start)
             pos += e.end
             if bad > limit:
                 return None
-    if len(VALID_UTF8_MULTI.findall(data, 0, SAMPLE_BYTES * 4)) < REPLACE_EVIDENCE_RATIO * bad:
+    if len(VALID_UTF8_MULTI.findall(data)) < REPLACE_EVIDENCE_RATIO * len(runs):
         return None
-    return "".join(parts), bad
+    return "".join(parts), tuple(runs)
 
 
 def _oddities(text: str) -> int:
@@ -304,7 +315,7 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
     result = _ladder(data)
     if isinstance(result, DecodeFailure):
         return result
-    text, step_encoding, replaced = result
+    text, step_encoding, replaced, runs = result
     # Mojibake starts with a character in U+00C2-U+00F4, which UTF-8 writes as 0xC3 0x82-0xB4:
     # UTF-8 bytes without 0xC3 need no look for it.
     if step_encoding.startswith("utf-8") and b"\xc3" not in data:
@@ -313,15 +324,15 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
         text, repaired = repair_mojibake(text)
     if not text.strip():
         return DecodeFailure(RejectReason.EMPTY, "only whitespace after decoding")
-    return Decoded(text, step_encoding, replaced, repaired)
+    return Decoded(text, step_encoding, replaced, repaired, runs)
 
 
-def _ladder(data: bytes) -> tuple[str, str, int] | DecodeFailure:
+def _ladder(data: bytes) -> tuple[str, str, int, tuple[int, ...]] | DecodeFailure:
     for bom, codec in BOMS:
         if data.startswith(bom):
             text = _try(data[len(bom) :], codec)
             if text is not None:
-                return text, f"{codec}/bom", 0
+                return text, f"{codec}/bom", 0, ()
     sample = data[:SAMPLE_BYTES]
     kind = _magic(sample)
     if kind is not None:
@@ -332,7 +343,7 @@ def _ladder(data: bytes) -> tuple[str, str, int] | DecodeFailure:
         if wide is not None:
             decoded = _try(data, wide)
             if decoded is not None and not CONTROL_BYTES.search(decoded[:4096].encode()):
-                return decoded, f"{wide}/nul-pattern", 0
+                return decoded, f"{wide}/nul-pattern", 0, ()
         nuls = data.count(b"\x00")
         if nuls > STRAY_NUL_SHARE_MAX * len(data):
             return DecodeFailure(RejectReason.BINARY, f"{nuls} NUL bytes fit no UTF-16/32 pattern")
@@ -343,11 +354,11 @@ def _ladder(data: bytes) -> tuple[str, str, int] | DecodeFailure:
         return DecodeFailure(RejectReason.BINARY, "control bytes: not text")
     text = _try(data, "utf-8")
     if text is not None:
-        return text, "utf-8" if not replaced else "utf-8/nul-stripped", replaced
+        return text, "utf-8" if not replaced else "utf-8/nul-stripped", replaced, ()
     partial = _utf8_with_replacement(data)
     if partial is not None:
-        return partial[0], "utf-8/replace", replaced + partial[1]
+        return partial[0], "utf-8/replace", replaced + sum(partial[1]), partial[1]
     guess = _legacy(data)
     if isinstance(guess, DecodeFailure):
         return guess
-    return guess[0], guess[1], replaced
+    return guess[0], guess[1], replaced, ()

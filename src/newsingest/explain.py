@@ -80,13 +80,21 @@ def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanatio
     return out
 
 
+def _pick(what: str, line: int | None, value: str | None) -> str:
+    """'title (line 3): …', or 'title: none found' rather than a line None and a None."""
+    if value is None:
+        return f"{what}: none found"
+    return f"{what} (line {line}): {value}" if line is not None else f"{what}: {value}"
+
+
 def render(exp: Explanation, console: Console, width: int = 100) -> None:
     """A rich table: line number, keep or drop, the rule or reason, the line."""
     table = Table(
         title=exp.source,
         caption=(
-            f"title (line {exp.title_line}): {exp.title!r}   "
-            f"published (line {exp.published_line}): {exp.published}   encoding: {exp.encoding}"
+            f"{_pick('title', exp.title_line, exp.title and repr(exp.title))}   "
+            f"{_pick('published', exp.published_line, exp.published)}   "
+            f"encoding: {exp.encoding}"
             + (f"   comments from line {exp.comments_line}" if exp.comments_line else "")
         ),
         show_lines=False,

@@ -18,8 +18,11 @@ BLOCKS = _tags(
 )
 # Blocks a browser sets off with a blank line, as a scraper's text shows paragraphs.
 PARAGRAPHS = _tags("p h1 h2 h3 h4 h5 h6 blockquote pre table ul ol")
-# Never rendered as text.
-HIDDEN = _tags("head script style noscript template svg math iframe object select")
+# Never rendered as text (a <title> only names the window, wherever it stands).
+HIDDEN = _tags("title script style noscript template svg math iframe object select")
+# What a <head> may hold. Any other tag, or text outside these, ends an unclosed head where a
+# browser ends it (HTML's "in head" insertion mode): the body has begun without a <body>.
+HEAD_CONTENT = _tags("base basefont bgsound link meta noscript script style template title")
 VOID = _tags("area base br col embed hr img input link meta source track wbr")
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _TAG = re.compile(
@@ -44,6 +47,7 @@ class _Text(HTMLParser):
         self.out: list[str] = []
         self.line: list[str] = []
         self.hidden = 0
+        self.head = False
         self.pre = 0
 
     def _break(self, blank: bool) -> None:
@@ -57,8 +61,13 @@ class _Text(HTMLParser):
             self.out.append("")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self.head = True
+            return
         if tag == "body":
-            self.hidden = 0  # an unclosed <head> ends where the body starts
+            self.head, self.hidden = False, 0  # an unclosed <head> ends where the body starts
+        elif self.head and tag not in HEAD_CONTENT:
+            self.head = False
         if tag in HIDDEN:
             self.hidden += 1
         elif tag in BLOCKS:
@@ -68,11 +77,15 @@ class _Text(HTMLParser):
             self.line.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.head and tag not in HEAD_CONTENT:
+            self.head = False
         if tag in BLOCKS:
             self._break(False)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in HIDDEN:
+        if tag == "head":
+            self.head = False
+        elif tag in HIDDEN:
             self.hidden = max(0, self.hidden - 1)
         elif tag in BLOCKS and tag not in VOID:
             self._break(tag in PARAGRAPHS)
@@ -80,8 +93,13 @@ class _Text(HTMLParser):
                 self.pre = max(0, self.pre - 1)
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.line.append(data)
+        if self.hidden:
+            return
+        if self.head:
+            if not data.strip():
+                return
+            self.head = False  # text in a head's place: the body has begun
+        self.line.append(data)
 
     def close(self) -> None:
         super().close()

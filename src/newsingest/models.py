@@ -28,6 +28,8 @@ class RejectReason(StrEnum):
     UNSAFE_NAME = "unsafe_name"
     UNREADABLE = "unreadable"
     NOT_A_FILE = "not_a_file"
+    NO_VISIBLE_TEXT = "no_visible_text"
+    TIMEOUT = "timeout"
     INTERNAL_ERROR = "internal_error"
 
 
@@ -40,10 +42,15 @@ REJECT_REASON_HELP: dict[RejectReason, str] = {
     RejectReason.NO_TEXT_AFTER_CLEANING: "every line was site chrome; no body was left",
     RejectReason.LANGUAGE: "the article's language is not in --langs",
     RejectReason.DUPLICATE: "the clean text repeats an earlier article (--dedup-action drop)",
-    RejectReason.ARCHIVE_LIMIT: "an archive broke a member-count, size or compression-ratio limit",
+    RejectReason.ARCHIVE_LIMIT: "an archive, compressed file or bundle broke a count, size or "
+    "compression-ratio limit",
     RejectReason.UNSAFE_NAME: "an archive member name is absolute, climbs out with '..' or is odd",
-    RejectReason.UNREADABLE: "the file could not be read (permissions, broken link, link loop)",
-    RejectReason.NOT_A_FILE: "the path matched but is a directory, FIFO, socket or device",
+    RejectReason.UNREADABLE: "the file or folder could not be read (permissions, broken link, "
+    "link loop)",
+    RejectReason.NOT_A_FILE: "the path matched but is a directory, FIFO, socket or device, or a "
+    "link to a folder read already",
+    RejectReason.NO_VISIBLE_TEXT: "HTML saved as text renders to no visible text",
+    RejectReason.TIMEOUT: "over the per-document budget: --doc-timeout, or a line too long",
     RejectReason.INTERNAL_ERROR: "a bug: an unexpected exception while processing this article",
 }
 

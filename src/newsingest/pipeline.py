@@ -6,7 +6,8 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .bundles import split_bundle
+from .budget import DocumentTimeout, cpu_budget
+from .bundles import split_bundle, split_bundle_at
 from .clean import clean_text, keep_all
 from .clean.engine import line_digest
 from .clean.rules import compiled_rules
@@ -17,7 +18,7 @@ from .langid import detect_language
 from .markup import html_to_text, looks_like_html
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .normalize import normalize_line, normalize_text
-from .reader import ids_for, read_sources
+from .reader import Inputs, ids_for, read_sources
 
 
 def page_text(decoded: Decoded) -> tuple[str, str]:
@@ -124,6 +125,9 @@ class Analysis:
     item: Item
     cleaned: CleanResult | None
     encoding: str | None
+    # The line of the file where the article starts, when known: its line k is the file's
+    # line first_line + k - 1 (None for rendered HTML and parts of a streamed bundle).
+    first_line: int | None = None
 
 
 def _part_names(src: Source, count: int) -> list[tuple[str, str]]:
@@ -133,44 +137,105 @@ def _part_names(src: Source, count: int) -> list[tuple[str, str]]:
     return [(f"{src.id}-{k}", f"{src.source}#{k}") for k in range(1, count + 1)]
 
 
+def _timeout(src: Source, ident: str, source: str, stage: str, config: IngestConfig) -> Reject:
+    detail = f"took more than --doc-timeout {config.doc_timeout:g} s of CPU time"
+    return _reject(src, ident, source, stage, RejectReason.TIMEOUT, detail)
+
+
+def _long_line(text: str, limit: int) -> int | None:
+    """The length of text's longest line when it is over limit, else None."""
+    if len(text) <= limit:
+        return None
+    longest = max(map(len, text.split("\n")))
+    return longest if longest > limit else None
+
+
+def _unit_parts(
+    src: Source, config: IngestConfig
+) -> tuple[Decoded, str, list[tuple[int | None, str]], list[tuple[str, str]]] | Analysis:
+    """Decode, render and split one unit: its text's parts and their names, or the reject."""
+    decoded = decode_bytes(src.data)
+    if isinstance(decoded, DecodeFailure):
+        reject = _reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)
+        return Analysis(reject, None, None)
+    text, encoding = page_text(decoded)
+    parts: list[tuple[int | None, str]]
+    if src.part is None:
+        html = encoding.endswith("+html")
+        parts = [(None if html else n, p) for n, p in split_bundle_at(text, config.delimiter)]
+        names = _part_names(src, len(parts))
+    else:  # already cut out of a streamed bundle
+        parts = [(None, text)] if text.strip() else []
+        names = [(f"{src.id}-{src.part}", f"{src.source}#{src.part}")]
+    if not parts:
+        ident, source = names[0]
+        if encoding.endswith("+html"):
+            detail = "the HTML renders to no visible text (only head, scripts, styles or tags)"
+            reason = RejectReason.NO_VISIBLE_TEXT
+        else:
+            detail, reason = "only delimiters and whitespace", RejectReason.EMPTY
+        return Analysis(_reject(src, ident, source, "decode", reason, detail), None, encoding)
+    return decoded, encoding, parts, names
+
+
+def _replaced_per_part(decoded: Decoded, parts: Sequence[str]) -> list[int]:
+    """Each part's share of the bytes decoding replaced: the runs behind its own U+FFFD (in
+    text order), plus stray NULs, whose place is not known, in every part that has any."""
+    if len(parts) <= 1 or not decoded.runs:
+        return [decoded.replaced] * len(parts)
+    nuls = decoded.replaced - sum(decoded.runs)
+    runs = iter(decoded.runs)
+    return [sum(next(runs, 1) for _ in range(p.count("\ufffd"))) + nuls for p in parts]
+
+
 def analyse_source(src: Source, config: IngestConfig) -> list[Analysis]:
     """Records and rejects one input unit yields, in order, each with the cleaner's decisions
-    when it got that far. Never raises."""
+    when it got that far. Never raises. Each step runs within the per-document budget
+    (--doc-timeout): decoding and splitting the unit, then each of its articles."""
     try:
-        decoded = decode_bytes(src.data)
-        if isinstance(decoded, DecodeFailure):
-            reject = _reject(src, src.id, src.source, "decode", decoded.reason, decoded.detail)
-            return [Analysis(reject, None, None)]
-        text, encoding = page_text(decoded)
-        if src.part is None:
-            parts = split_bundle(text, config.delimiter)
-            names = _part_names(src, len(parts))
-        else:  # already cut out of a streamed bundle
-            parts = [text] if text.strip() else []
-            names = [(f"{src.id}-{src.part}", f"{src.source}#{src.part}")]
-        if not parts:
-            detail = "only delimiters and whitespace"
-            ident, source = names[0]
-            reject = _reject(src, ident, source, "decode", RejectReason.EMPTY, detail)
-            return [Analysis(reject, None, encoding)]
+        with cpu_budget(config.doc_timeout):
+            unit = _unit_parts(src, config)
+    except DocumentTimeout:
+        return [Analysis(_timeout(src, src.id, src.source, "decode", config), None, None)]
     except Exception as e:  # the one guard that keeps a bug in one file from ending the run
         detail = f"{type(e).__name__}: {e}"
         reject = _reject(src, src.id, src.source, "decode", RejectReason.INTERNAL_ERROR, detail)
         return [Analysis(reject, None, None)]
+    if isinstance(unit, Analysis):
+        return [unit]
+    decoded, encoding, parts, names = unit
     out: list[Analysis] = []
-    for part, (ident, source) in zip(parts, names, strict=True):
+    replaced = _replaced_per_part(decoded, [p for _, p in parts])
+    for k, ((first_line, part), (ident, source)) in enumerate(zip(parts, names, strict=True), 1):
+        if k > config.max_members:
+            # A bundle of more parts than an archive may have members: stop, say where.
+            detail = f"a bundle of more than {config.max_members} parts; parts from {k} on not read"
+            reject = _reject(src, ident, source, "split", RejectReason.ARCHIVE_LIMIT, detail)
+            out.append(Analysis(reject, None, encoding))
+            break
+        longest = _long_line(part, config.max_line_chars)
+        if longest is not None:
+            # Deterministic, unlike the clock: such a line is no paragraph of an article.
+            limit = config.max_line_chars
+            detail = f"a line of {longest} characters > {limit}: too costly to clean"
+            reject = _reject(src, ident, source, "clean", RejectReason.TIMEOUT, detail)
+            out.append(Analysis(reject, None, encoding))
+            continue
         try:
-            item, cleaned = _article_or_reject(
-                src,
-                ident,
-                source,
-                part,
-                encoding,
-                decoded.replaced,
-                decoded.repaired,
-                config,
-            )
-            out.append(Analysis(item, cleaned, encoding))
+            with cpu_budget(config.doc_timeout):
+                item, cleaned = _article_or_reject(
+                    src,
+                    ident,
+                    source,
+                    part,
+                    encoding,
+                    replaced[k - 1],
+                    decoded.repaired,
+                    config,
+                )
+            out.append(Analysis(item, cleaned, encoding, first_line))
+        except DocumentTimeout:
+            out.append(Analysis(_timeout(src, ident, source, "clean", config), None, encoding))
         except Exception as e:  # same guard, per article of a bundle
             detail = f"{type(e).__name__}: {e}"
             reject = _reject(src, ident, source, "clean", RejectReason.INTERNAL_ERROR, detail)
@@ -197,7 +262,7 @@ def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[It
 DROP_WIDE_MAX_WORDS = 15
 
 
-def repeated_lines(paths: Sequence[str], config: IngestConfig) -> frozenset[int]:
+def repeated_lines(paths: Sequence[str] | Inputs, config: IngestConfig) -> frozenset[int]:
     """First --drop-wide pass: digests of short lines found in drop_wide_min_files or more
     articles of the run. Needs no cleaning; memory is one counter entry per distinct line."""
     counts: dict[int, int] = {}
@@ -249,9 +314,10 @@ def check_config(config: IngestConfig) -> None:
 
 
 def parse_paths(
-    paths: Sequence[str], config: IngestConfig | None = None, jobs: int = 1
+    paths: Sequence[str] | Inputs, config: IngestConfig | None = None, jobs: int = 1
 ) -> Iterator[Item]:
-    """Records and rejects for every input under paths, in input order."""
+    """Records and rejects for every input under paths (or under what scan_inputs found),
+    in input order."""
     config = config or IngestConfig()
     check_config(config)
     if config.drop_wide and not config.repeated_lines:

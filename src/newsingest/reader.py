@@ -74,24 +74,126 @@ def _read_limited(fh: Readable, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def _walk(root: str, glob: str) -> list[str]:
-    """Every wanted path below root, sorted by relative path so order never depends on the FS."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        # os.walk lists symlinks to directories among dirnames but does not follow them, so a
-        # link loop cannot hang the walk; a link to a file shows up in filenames and is read.
-        found.extend(os.path.join(dirpath, f) for f in filenames if _wanted(f, glob))
-    rel = {p: os.path.relpath(p, root) for p in found}
-    return sorted(found, key=lambda p: rel[p].replace(os.sep, "/"))
-
-
 @dataclass
 class _Budget:
     """Members and uncompressed bytes read so far from one file, nested archives included."""
 
     members: int = 0
     total: int = 0
+
+
+# Temp files our own writers leave beside their target while they write (export.py).
+OWN_TEMP_PREFIX = ".newsingest-"
+
+
+def _excluded(path: str, name: str, exclude: frozenset[str]) -> bool:
+    """Our own files: a writer's temp file, or this run's output (--glob '*' with -o inside
+    the input folder would otherwise read it, on the next run the old output)."""
+    return name.startswith(OWN_TEMP_PREFIX) or (bool(exclude) and os.path.realpath(path) in exclude)
+
+
+def _folder_key(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: str, glob: str, exclude: frozenset[str]) -> tuple[list[str], list[str]]:
+    """Every wanted path below root, sorted by relative path so order never depends on the FS,
+    and the files the glob left out. A folder that cannot be listed, and a symbolic link to a
+    folder read already (a loop, or a second name for it), stay in the list as entries that
+    read as rejects; a link to a folder outside the tree is followed, once."""
+    found: list[str] = []
+    skipped: list[str] = []
+    real_root = os.path.realpath(root)
+    seen: set[tuple[int, int]] = set()
+
+    def unlistable(e: OSError) -> None:
+        found.append(str(e.filename) if e.filename is not None else root)
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=True):
+        if (key := _folder_key(dirpath)) is not None:
+            seen.add(key)
+        dirnames.sort()
+        keep: list[str] = []
+        for d in dirnames:
+            sub = os.path.join(dirpath, d)
+            key = _folder_key(sub)
+            again = key in seen or (
+                os.path.islink(sub) and _inside(os.path.realpath(sub), real_root)
+            )
+            if exclude and os.path.realpath(sub) in exclude:
+                continue  # this run's output folder (Dask shards)
+            if again:
+                found.append(sub)  # reads as a not_a_file reject naming the target
+            else:
+                keep.append(d)
+                if key is not None:
+                    seen.add(key)  # a sibling link to the same folder is a second name
+        dirnames[:] = keep
+        for f in filenames:
+            path = os.path.join(dirpath, f)
+            if _excluded(path, f, exclude):
+                continue
+            (found if _wanted(f, glob) else skipped).append(path)
+    rel = {p: os.path.relpath(p, root).replace(os.sep, "/") for p in found + skipped}
+    return sorted(found, key=rel.__getitem__), sorted(skipped, key=rel.__getitem__)
+
+
+def _folder_reject(path: str) -> Reject:
+    """Why a folder is an entry of its own: it cannot be listed, or it was read already."""
+    try:
+        with os.scandir(path) as entries:
+            next(entries, None)
+    except OSError as e:
+        return _reject(path, RejectReason.UNREADABLE, f"cannot list folder: {e.strerror or e}")
+    if os.path.islink(path):
+        detail = (
+            f"symbolic link to {os.path.realpath(path)}, a folder read under another name "
+            "or one of its parents (a loop): not read twice"
+        )
+        return _reject(path, RejectReason.NOT_A_FILE, detail)
+    return _reject(path, RejectReason.NOT_A_FILE, "a directory")
+
+
+class ArchiveLimitError(Exception):
+    """A compressed stream or a bundle broke a ratio, size or count limit; reading stops."""
+
+
+# Below this much inflated data a stream is not checked for its ratio: tiny, highly
+# repetitive texts keep their own reasons (empty, no text), and nothing is at stake.
+RATIO_FLOOR = 1 << 20
+
+
+class _Metered:
+    """A decompressed stream that stops as soon as it inflates past the ratio limit (over its
+    packed size, known before reading) or past the total for one input file."""
+
+    def __init__(self, inner: Readable, packed: int, budget: _Budget, config: IngestConfig):
+        self.inner, self.packed, self.budget, self.config = inner, packed, budget, config
+        self.out = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.inner.read(size)
+        self.out += len(data)
+        self.budget.total += len(data)
+        limit = self.config.max_ratio * max(self.packed, 1)
+        if self.out > RATIO_FLOOR and self.out > limit:
+            raise ArchiveLimitError(
+                f"{self.packed} compressed bytes inflate to over {self.out} bytes: compression "
+                f"ratio over {self.config.max_ratio:.0f} (a compression bomb?)"
+            )
+        if self.budget.total > self.config.max_total_bytes:
+            raise ArchiveLimitError(
+                f"uncompressed size exceeds {self.config.max_total_bytes} bytes"
+            )
+        return data
 
 
 def _read_file(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
@@ -104,13 +206,16 @@ def _read_file(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
     except OSError as e:
         yield _reject(path, RejectReason.UNREADABLE, f"cannot stat: {e.strerror or e}")
         return
-    if not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (FIFO/device)"
-        yield _reject(path, RejectReason.NOT_A_FILE, kind)
+    if stat.S_ISDIR(st.st_mode):
+        yield _folder_reject(path)
         return
+    if not stat.S_ISREG(st.st_mode):
+        yield _reject(path, RejectReason.NOT_A_FILE, "not a regular file (FIFO/device)")
+        return
+    budget = _Budget()
     if is_archive_name(name):
         # Archives are bigger than --max-bytes as a rule: read in place, member by member.
-        yield from _archive(path, path, archive_kind(b"", name) or "tar", config, _Budget(), 1)
+        yield from _archive(path, path, archive_kind(b"", name) or "tar", config, budget, 1)
         return
     stream: str | None = None
     try:
@@ -127,17 +232,21 @@ def _read_file(path: str, config: IngestConfig) -> Iterator[Source | Reject]:
                     return
                 data = fh.read(config.max_bytes + 1)
             else:
-                with open_stream(stream, fh) as unpacked:
+                with open_stream(stream, fh) as raw:
+                    unpacked = _Metered(raw, st.st_size, budget, config)
                     data = unpacked.read(config.max_bytes + 1)
                     if len(data) > config.max_bytes:
                         detail = f"decompressed size > --max-bytes {config.max_bytes}"
                         yield from _read_big(path, name, unpacked, data, detail, st.st_size, config)
                         return
+    except ArchiveLimitError as e:
+        yield _reject(path, RejectReason.ARCHIVE_LIMIT, str(e), st.st_size)
+        return
     except STREAM_ERRORS as e:
         reason = RejectReason.BINARY if stream else RejectReason.UNREADABLE
         yield _reject(path, reason, f"cannot read: {e}", st.st_size)
         return
-    yield from _unwrap(path, name, data, config, _Budget(), 1 if stream else 0)
+    yield from _unwrap(path, name, data, config, budget, 1 if stream else 0)
 
 
 def _read_big(
@@ -151,7 +260,8 @@ def _read_big(
 ) -> Iterator[Source | Reject]:
     """A file over --max-bytes: a bundle of text is streamed and cut into its articles, each
     held in memory on its own; anything else (no delimiter line within the first --max-bytes
-    bytes, UTF-16/32 or binary data, --no-split) is too_large."""
+    bytes, UTF-16/32 or binary data, --no-split) is too_large. A bundle of more parts than
+    --max-members, or whose stream breaks a compression limit, stops there (archive_limit)."""
     first = head or fh.read(CHUNK_BYTES)
     if config.delimiter is None or b"\x00" in first[:SNIFF_BYTES] or stream_kind(first):
         yield _reject(path, RejectReason.TOO_LARGE, detail, size)
@@ -164,15 +274,31 @@ def _read_big(
         yield _reject(path, RejectReason.TOO_LARGE, detail, size)
         return
     ident, seq = ids_for(path, name)
-    for k, item in enumerate(chain(parts, [None]), 1):
-        if item is None and k == 1 and isinstance(held, bytes):  # one article after all
-            yield _source(path, name, held)
+    k = 1
+    while True:
+        stop: str | None = None
+        try:
+            item = next(parts, None)
+        except ArchiveLimitError as e:
+            item, stop = None, f"{e}; parts from {k + 1} on not read"
+        if item is None and stop is None and k == 1 and isinstance(held, bytes):
+            yield _source(path, name, held)  # one article after all
             return
         if isinstance(held, Oversized):
-            detail = f"bundle part of {held.size} bytes > --max-bytes {config.max_bytes}"
-            yield _reject(f"{path}#{k}", RejectReason.TOO_LARGE, detail, held.size)
-        elif held is not None:
+            part_detail = f"bundle part of {held.size} bytes > --max-bytes {config.max_bytes}"
+            yield _reject(f"{path}#{k}", RejectReason.TOO_LARGE, part_detail, held.size)
+        else:
             yield Source(source=path, id=ident, seq=seq, data=held, part=k)
+        if stop is not None:
+            yield _reject(f"{path}#{k + 1}", RejectReason.ARCHIVE_LIMIT, stop)
+            return
+        if item is None:
+            return
+        k += 1
+        if k > config.max_members:
+            stop = f"a bundle of more than {config.max_members} parts; parts from {k} on not read"
+            yield _reject(f"{path}#{k}", RejectReason.ARCHIVE_LIMIT, stop)
+            return
         held = item
 
 
@@ -194,8 +320,11 @@ def _unwrap(
         return
     assert stream is not None
     try:
-        with open_stream(stream, io.BytesIO(data)) as unpacked:
-            inner = _read_limited(unpacked, config.max_bytes)
+        with open_stream(stream, io.BytesIO(data)) as raw:
+            inner = _read_limited(_Metered(raw, len(data), budget, config), config.max_bytes)
+    except ArchiveLimitError as e:
+        yield _reject(label, RejectReason.ARCHIVE_LIMIT, str(e), len(data))
+        return
     except STREAM_ERRORS as e:
         yield _reject(label, RejectReason.BINARY, f"cannot read {stream} data: {e}", len(data))
         return
@@ -315,8 +444,14 @@ def _read_stdin(config: IngestConfig) -> Iterator[Source | Reject]:
     if data is None:
         detail = f"stdin exceeds --max-bytes {config.max_bytes}"
         yield _reject("-", RejectReason.TOO_LARGE, detail)
-    else:
-        yield from _unwrap("-", "-", data, config, _Budget(), 0)
+        return
+    content_id = hashlib.sha256(data).hexdigest()[:16]
+    for item in _unwrap("-", "-", data, config, _Budget(), 0):
+        if isinstance(item, Source) and item.source == "-":
+            # stdin has no name to hash: the id comes from the content, so two articles
+            # piped in (two runs whose outputs are merged) never share one.
+            item = item.model_copy(update={"id": content_id})
+        yield item
 
 
 def check_paths(paths: Sequence[str]) -> None:
@@ -326,20 +461,68 @@ def check_paths(paths: Sequence[str]) -> None:
             raise InputNotFoundError(f"{p}: no such file or directory")
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What the user's paths stand for. `entries` are read in this order (files, '-', and
+    folders that read as rejects); `skipped` are files under the folders that the glob did not
+    take; `empty` are the paths that stand for no entry at all."""
+
+    entries: tuple[str, ...]
+    skipped: tuple[str, ...] = ()
+    empty: tuple[str, ...] = ()
+
+    def warnings(self, glob: str, names: int = 5) -> list[str]:
+        """What a user should hear about: paths that yield nothing, files the glob left out."""
+        out = [f"{p}: no input matching --glob {glob!r} (nothing read)" for p in self.empty]
+        if self.skipped:
+            shown = ", ".join(self.skipped[:names])
+            more = f" and {len(self.skipped) - names} more" if len(self.skipped) > names else ""
+            out.append(
+                f"{len(self.skipped)} file(s) not matching --glob {glob!r} were skipped: "
+                f"{shown}{more}"
+            )
+        return out
+
+
+def scan_inputs(paths: Sequence[str], config: IngestConfig) -> Inputs:
+    """Walk the paths once: what to read, and what was left out (for warnings)."""
+    check_paths(paths)
+    entries: list[str] = []
+    skipped: list[str] = []
+    empty: list[str] = []
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            found, left = _walk(p, config.glob, config.exclude)
+            entries.extend(found)
+            skipped.extend(left)
+            if not found:
+                empty.append(p)
+        else:
+            entries.append(p)
+    return Inputs(tuple(entries), tuple(skipped), tuple(empty))
+
+
 def input_files(paths: Sequence[str], config: IngestConfig) -> list[str]:
     """The files (and archives) the paths stand for, in reading order; '-' stays '-'.
-    Reading these one by one gives exactly what reading the paths gives."""
-    check_paths(paths)
-    out: list[str] = []
-    for p in paths:
-        out.extend(_walk(p, config.glob) if p != "-" and os.path.isdir(p) else [p])
-    return out
+    Reading these with read_entries gives exactly what reading the paths gives."""
+    return list(scan_inputs(paths, config).entries)
 
 
-def read_sources(paths: Sequence[str], config: IngestConfig) -> Iterator[Source | Reject]:
+def read_entry(entry: str, config: IngestConfig) -> Iterator[Source | Reject]:
+    """The units (or rejects) of one entry of scan_inputs, never walking it again."""
+    if entry == "-":
+        yield from _read_stdin(config)
+    else:
+        yield from _read_file(entry, config)
+
+
+def read_entries(entries: Sequence[str], config: IngestConfig) -> Iterator[Source | Reject]:
+    """The units of entries listed by scan_inputs or input_files (a Dask partition)."""
+    for entry in entries:
+        yield from read_entry(entry, config)
+
+
+def read_sources(paths: Sequence[str] | Inputs, config: IngestConfig) -> Iterator[Source | Reject]:
     """Every input unit under paths, in a deterministic order, or a reject saying why not."""
-    for p in input_files(paths, config):
-        if p == "-":
-            yield from _read_stdin(config)
-        else:
-            yield from _read_file(p, config)
+    inputs = paths if isinstance(paths, Inputs) else scan_inputs(paths, config)
+    yield from read_entries(inputs.entries, config)

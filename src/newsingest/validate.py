@@ -20,8 +20,8 @@ from .config import IngestConfig
 from .dedup import DuplicateIndex
 from .errors import NewsIngestError
 from .models import Article, CleanResult, Reject, RejectReason, Source
-from .pipeline import analyse_source, check_config
-from .reader import read_sources
+from .pipeline import Analysis, analyse_source, check_config
+from .reader import read_sources, scan_inputs
 
 STRICT_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 
@@ -58,7 +58,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "NI007": (
         Severity.ERROR,
         "unusable input",
-        "empty, binary, too large, undecodable or unreadable: remove or replace it",
+        "empty, binary, too large or too costly, undecodable, unreadable: remove or replace it",
     ),
     "NI008": (
         Severity.ERROR,
@@ -81,7 +81,19 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "HTML, not text",
         "the scraper saved the page's HTML; it was rendered to text first: save rendered text",
     ),
+    "NI017": (
+        Severity.ERROR,
+        "no articles found",
+        "the path holds no file the --glob takes: check the path, the names and --glob",
+    ),
+    "NI018": (
+        Severity.WARNING,
+        "files skipped",
+        "name articles NNN_<16hex>.txt, or widen --glob, or remove files that are not articles",
+    ),
 }
+# NI018 names at most this many of the skipped files.
+SKIPPED_NAMES_MAX = 10
 
 # A kept line of at least CHROME_MIN_WORDS words found in this many articles or more (not
 # counting duplicates of each other) looks like site chrome the rules missed.
@@ -109,6 +121,9 @@ class ValidationReport(BaseModel):
     errors: int
     warnings: int
     findings: list[Finding]
+    skipped: list[str] = Field(
+        default_factory=list, description="files under the folders that --glob did not take"
+    )
 
 
 class ValidateOptions(BaseModel):
@@ -138,6 +153,11 @@ def load_pyproject(start: Path) -> dict[str, Any]:
     return {}
 
 
+def _file_line(first_line: int | None, line: int | None) -> int | None:
+    """A line of an article as a line of its file, when both are known."""
+    return None if first_line is None or line is None else first_line + line - 1
+
+
 class _Checker:
     def __init__(self, options: ValidateOptions) -> None:
         self.options = options
@@ -145,7 +165,7 @@ class _Checker:
         self.seqs: dict[int, str] = {}
         self.ids: dict[str, str] = {}
         self.dups = DuplicateIndex(near=True)
-        self.kept_lines: dict[str, list[tuple[str, int]]] = {}
+        self.kept_lines: dict[str, list[tuple[str, int | None]]] = {}
         self.files = 0
         self.articles = 0
 
@@ -196,7 +216,7 @@ class _Checker:
         else:
             self.add("NI007", r.source, f"{r.reason.value} ({r.detail})")
 
-    def article(self, a: Article, cleaned: CleanResult | None) -> None:
+    def article(self, a: Article, cleaned: CleanResult | None, first_line: int | None) -> None:
         self.articles += 1
         o = self.options
         if a.id in self.ids:
@@ -210,7 +230,11 @@ class _Checker:
         if a.repaired:
             self.add("NI005", a.source, "double-encoded text was repaired")
         if a.replaced:
-            self.add("NI006", a.source, f"{a.replaced} bytes replaced by U+FFFD")
+            damaged = None
+            if cleaned is not None:
+                damaged = next((d.line for d in cleaned.decisions if "\ufffd" in d.text), None)
+            line = _file_line(first_line, damaged)
+            self.add("NI006", a.source, f"{a.replaced} bytes replaced by U+FFFD", line)
         if a.chars < o.min_chars:
             self.add("NI008", a.source, f"{a.chars} characters < {o.min_chars}")
         if a.title is None:
@@ -236,7 +260,18 @@ class _Checker:
         elif cleaned is not None:  # a duplicate's lines say nothing about chrome
             for d in cleaned.decisions:
                 if d.keep and len(d.text.split()) >= CHROME_MIN_WORDS:
-                    self.kept_lines.setdefault(d.text, []).append((a.source, d.line))
+                    line = _file_line(first_line, d.line)
+                    self.kept_lines.setdefault(d.text, []).append((a.source, line))
+
+    def skipped(self, names: Sequence[str], glob: str) -> None:
+        if not names:
+            return
+        shown = ", ".join(os.path.basename(n) for n in names[:SKIPPED_NAMES_MAX])
+        more = (
+            f" and {len(names) - SKIPPED_NAMES_MAX} more" if len(names) > SKIPPED_NAMES_MAX else ""
+        )
+        message = f"{len(names)} file(s) not matching --glob {glob!r} were not read: {shown}{more}"
+        self.add("NI018", names[0], message)
 
     def chrome(self) -> None:
         for text, places in self.kept_lines.items():
@@ -256,17 +291,18 @@ def validate_paths(
     c = _Checker(options)
     if options.against is not None:
         c.against(options.against)
-    for src in read_sources(paths, config):
+    inputs = scan_inputs(paths, config)
+    for path in inputs.empty:
+        c.add("NI017", path, f"no file matching --glob {config.glob!r} under {path}")
+    c.skipped(inputs.skipped, config.glob)
+    for src in read_sources(inputs, config):
         c.files += 1
         if isinstance(src, Reject):
             c.reject(src)
             continue
         c.name(src)
         for a in analyse_source(src, config):
-            if isinstance(a.item, Reject):
-                c.reject(a.item)
-            else:
-                c.article(a.item, a.cleaned)
+            _check(c, a)
     c.chrome()
     errors = sum(1 for f in c.findings if f.severity is Severity.ERROR)
     return ValidationReport(
@@ -275,7 +311,15 @@ def validate_paths(
         errors=errors,
         warnings=len(c.findings) - errors,
         findings=c.findings,
+        skipped=list(inputs.skipped),
     )
+
+
+def _check(c: _Checker, a: Analysis) -> None:
+    if isinstance(a.item, Reject):
+        c.reject(a.item)
+    else:
+        c.article(a.item, a.cleaned, a.first_line)
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
@@ -290,7 +334,11 @@ def github_annotations(report: ValidationReport) -> Iterable[str]:
         if f.line is not None:
             props += f",line={f.line}"
         props += f",title={f.code}"
-        yield f"::{f.severity.value} {props}::{_gh_escape(f.message)}"
+        # The annotation points at the file; which article of it (bundle part #k, archive
+        # member !name) the message says.
+        path = _repo_path(f.file)
+        where = f"{f.file}: " if f.file != path and ("#" in f.file or "!" in f.file) else ""
+        yield f"::{f.severity.value} {props}::{_gh_escape(where + f.message)}"
 
 
 def _repo_path(source: str) -> str:

@@ -25,7 +25,7 @@ from ..errors import NewsIngestError
 from ..export import JsonlWriter, Summary
 from ..models import Reject
 from ..pipeline import repeated_lines, run
-from ..reader import input_files, read_sources
+from ..reader import input_files, read_entries
 
 INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'newsingest[dask]'"
 
@@ -77,7 +77,7 @@ def run_shard(index: int, files: list[str], config: IngestConfig, out: str) -> d
     rejects_file = folder / f"part-{index:05d}.rejects.jsonl.gz"
     summary = Summary()
     with JsonlWriter(str(records_file)) as records, JsonlWriter(str(rejects_file)) as rejects:
-        for item in run(read_sources(files, config), config):
+        for item in run(read_entries(files, config), config):
             summary.add(item)
             (rejects if isinstance(item, Reject) else records).write(item)
     info = ShardInfo(
