@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
@@ -28,6 +28,8 @@ REALDROPS = SHARED / "realdrops"
 HINDI = REPO / "tests" / "cases" / "hindi" / "pages.json"
 CASES = (REPO / "tests" / "cases" / "en.json", REPO / "tests" / "cases" / "hi.json")
 REALDROP_NAMES = ("bbc_en", "bbc_hindi", "marathi", "nepali")
+# Shortest run of tokens, in order in page and gold, that aligns a line to the gold.
+MIN_RUN = 3
 
 
 @dataclass
@@ -172,24 +174,23 @@ def all_pages(realdrop_limit: int = 150) -> list[BenchPage]:
 
 
 def aligned_labels(scorer: ModuleType, gold: str, lines: list[str]) -> list[bool]:
-    """Body or not per line, the way the line oracle aligns gold: in page order, a line is body
-    when at least half its tokens are still in the gold bag, and a body line's tokens leave the
-    bag (so comments that reuse the article's words find it spent)."""
-    bag = Counter(scorer.tokens(gold))
-    out = []
-    for line in lines:
-        toks = Counter(scorer.tokens(line))
-        total = sum(toks.values())
-        if not total:
-            out.append(False)
-            continue
-        hit = sum(min(c, bag[t]) for t, c in toks.items())
-        body = hit * 2 >= total
-        if body:
-            bag.subtract(toks)
-            bag += Counter()  # drop zero and negative counts
-        out.append(body)
-    return out
+    """Body or not per line, by aligning the page's tokens to the gold's in order (difflib's
+    matching blocks over the token sequences): a line is body when at least half its tokens
+    fall in runs of MIN_RUN or more tokens that page and gold share in the same order.
+
+    A bag-of-words test labels menu items ("Log In", "India") and other stories' headlines as
+    body whenever their words occur somewhere in the article, and comments that reuse the
+    article's words too; in-order runs do not."""
+    toks = [scorer.tokens(line) for line in lines]
+    flat = [t for ts in toks for t in ts]
+    owner = [i for i, ts in enumerate(toks) for _ in ts]
+    matcher = SequenceMatcher(None, flat, scorer.tokens(gold), autojunk=False)
+    hit = [0] * len(lines)
+    for a, _, size in matcher.get_matching_blocks():
+        if size >= MIN_RUN or (size and size == len(flat)):
+            for k in range(a, a + size):
+                hit[owner[k]] += 1
+    return [bool(ts) and 2 * hit[i] >= len(ts) for i, ts in enumerate(toks)]
 
 
 def data_hash(pages: list[BenchPage]) -> str:

@@ -49,31 +49,37 @@ class LineModel:
         trees = doc["trees"]
         width = max(len(t["value"]) for t in trees)
         count = len(trees)
-        self.feature = np.zeros((count, width), dtype=np.intp)
-        self.threshold = np.full((count, width), np.inf)
-        self.left = np.tile(np.arange(width, dtype=np.intp), (count, 1))
-        self.right = self.left.copy()
-        self.value = np.zeros((count, width))
+        # Nodes renumbered so that a split's right child is its left child + 1: one level of
+        # every tree is then node = first_child[node] + (x > threshold[node]), four array
+        # takes in all. A leaf is its own first child with an infinite threshold.
+        feature = np.zeros((count, width), dtype=np.intp)
+        threshold = np.full((count, width), np.inf)
+        first_child = np.zeros((count, width), dtype=np.intp)
+        value = np.zeros((count, width))
         for k, t in enumerate(trees):
-            m = len(t["value"])
-            self.value[k, :m] = t["value"]
-            for node, (f, thr, lo, hi) in enumerate(
-                zip(t["feature"], t["threshold"], t["left"], t["right"], strict=True)
-            ):
-                if lo >= 0:  # a split; a leaf keeps the self-loop set above
-                    self.feature[k, node] = f
-                    self.threshold[k, node] = thr
-                    self.left[k, node] = lo
-                    self.right[k, node] = hi
+            order = [0]  # old ids in new order, breadth first
+            new_id = {0: 0}
+            for old in order:
+                if t["left"][old] < 0:
+                    continue
+                for child in (t["left"][old], t["right"][old]):
+                    new_id[child] = len(order)
+                    order.append(child)
+            for old in order:
+                node = new_id[old]
+                value[k, node] = t["value"][old]
+                if t["left"][old] < 0:
+                    first_child[k, node] = node
+                else:
+                    feature[k, node] = t["feature"][old]
+                    threshold[k, node] = t["threshold"][old]
+                    first_child[k, node] = new_id[t["left"][old]]
         self.depth = int(doc["depth"])
-        # Flat copies: a node is tree * width + index, so each level is a few 1-D takes
-        # (several times faster than 2-D fancy indexing).
         base = (np.arange(count, dtype=np.intp) * width)[:, None]
-        self.flat_feature = self.feature.ravel()
-        self.flat_threshold = self.threshold.ravel()
-        self.flat_left = (self.left + base).ravel()
-        self.flat_right = (self.right + base).ravel()
-        self.flat_value = self.value.ravel()
+        self.feature = feature.ravel()
+        self.threshold = threshold.ravel()
+        self.first_child = (first_child + base).ravel()
+        self.value = value.ravel()
         self.roots = base.ravel()
         d = doc["decoder"]
         self.decoder = Decoder(float(d["center"]), float(d["inside"]), float(d["outside"]))
@@ -85,15 +91,13 @@ class LineModel:
         if n == 0:
             return np.zeros(0)
         x = np.ascontiguousarray(x, dtype=np.float64)
-        width = x.shape[1]
         flat_x = x.ravel()
-        offsets = (np.arange(n, dtype=np.intp) * width)[:, None]
+        offsets = (np.arange(n, dtype=np.intp) * x.shape[1])[:, None]
         node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
         for _ in range(self.depth):
-            values = flat_x.take(offsets + self.flat_feature.take(node))
-            go_left = values <= self.flat_threshold.take(node)
-            node = np.where(go_left, self.flat_left.take(node), self.flat_right.take(node))
-        return np.asarray(self.flat_value.take(node).sum(axis=1) + self.baseline)
+            right = flat_x.take(offsets + self.feature.take(node)) > self.threshold.take(node)
+            node = self.first_child.take(node) + right
+        return np.asarray(self.value.take(node).sum(axis=1) + self.baseline)
 
     def scores(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """P(body) per row of x."""
