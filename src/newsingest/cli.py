@@ -436,7 +436,10 @@ def schema(reject: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per name instead.")
 def rules_command(rules_file: Path | None, as_json: bool) -> None:
     """List every name a line's decision can carry (explain, records' removed): the chrome
-    rules with their group, kind, why and example, then the cleaner's own steps."""
+    rules with their group, kind, why and example, then the cleaner's own steps.
+
+    DECIDES says whether a rule's drop is hard (whatever the line model says) or only a
+    feature of the model, with the training lines it matched and how many were gold body."""
     with library_errors():
         names = decisions(rules_file)
     if as_json:
@@ -444,11 +447,14 @@ def rules_command(rules_file: Path | None, as_json: bool) -> None:
             click.echo(d.model_dump_json())
         return
     table = Table(box=None, show_header=True, header_style="bold")
-    for column in ("id", "group", "kind", "why / example"):
+    for column in ("id", "group", "kind", "decides", "why / example"):
         table.add_column(column, overflow="fold")
     for d in names:
         text = d.why if d.example is None else f"{d.why}\n  e.g. {d.example}"
-        table.add_row(d.id, d.group or d.source, d.kind or "", text)
+        decides = d.decides or ""
+        if d.measured:
+            decides += f"\n{d.measured['body']}/{d.measured['lines']} body"
+        table.add_row(d.id, d.group or d.source, d.kind or "", decides, text)
     Console(highlight=False).print(table)
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from .engine import hard_rule
+from .model import packaged_model
 from .rules import load_ruleset
 
 
@@ -20,13 +22,30 @@ class Decision(BaseModel):
     kind: str | None = None
     why: str
     example: str | None = None
+    # How the cleaner uses a rule: "hard" drops its lines whatever the line model says (its
+    # lines were ~never gold body in training, or it is metadata or the user's own rule);
+    # "feature" only informs the model. `measured`: training lines it matched, and how many
+    # of them were gold body.
+    decides: str | None = None
+    measured: dict[str, int] | None = None
 
 
 def decisions(rules_file: Path | None = None) -> list[Decision]:
     """The rules in file order (with a --rules file layered on top), then the engine's steps."""
     ruleset = load_ruleset(rules_file)
+    model = packaged_model()
+    measured = model.doc.get("training", {}).get("rule_measurements", {})
     out = [
-        Decision(id=r.id, source="rule", group=r.group, kind=r.kind, why=r.why, example=r.example)
+        Decision(
+            id=r.id,
+            source="rule",
+            group=r.group,
+            kind=r.kind,
+            why=r.why,
+            example=r.example,
+            decides="hard" if hard_rule(r, ruleset, model.hard_rules) else "feature",
+            measured=measured.get(r.id),
+        )
         for r in ruleset.rules
     ]
     out += [Decision(id=k, source="engine", why=v) for k, v in ruleset.decisions.items()]
