@@ -69,3 +69,93 @@ def test_same_answer_in_a_fresh_process() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [here.language, str(here.confidence)]
+
+
+# Romanized Hindi as lyrics, verse, diacritic transliteration and two-word snippets.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teri galiyon mein phir se aaya hoon main",  # lyric line
+        "Kaun kise samjhaaye, dil ki baat dil hi jaane",  # verse
+        "Saajan ki yaad mein\nraat bhar jaagi\nchanda bhi roya\nmere saath",  # stanza
+        "merā nām kyā hai",  # ISO 15919 / IAST
+        "kal śām ko mẽ bāzār jāū̃gā",  # dot, acute and tilde marks
+        "kya haal hai",  # snippet under the letters langdetect needs
+        "abhi aata hoon",
+    ],
+)
+def test_romanized_hindi(text: str) -> None:
+    r = detect_language(text)
+    assert (r.language, r.script) == ("hi", "Latn")
+
+
+# English lines that carry Indian names, places, Hindi loanwords, or words that look Hindi
+# when folded ("use", "car", "app"): never romanized Hindi.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rahul Gandhi met Narendra Modi in Varanasi on Tuesday.",
+        "Prem Chand and Suraj Lal were arrested in Meerut on Friday.",
+        "Deepika Padukone, Ranveer Singh, Alia Bhatt",
+        "The film's title song 'Dil Se Mila' was a hit with the crowd.",
+        "Pilgrims walked in the yatra despite the heat.",
+        "Continue reading the main story",
+        "Use the app in your car",
+        "Ravi Tendulkar",
+    ],
+)
+def test_english_stays_english(text: str) -> None:
+    assert detect_language(text).language == "en"
+
+
+@pytest.mark.parametrize("text", ["آپ کہاں جا رہے ہیں؟", "بہت شکریہ", "دفتر بند ہے۔", "گھر چلو"])
+def test_urdu_one_liners(text: str) -> None:
+    r = detect_language(text)
+    assert (r.language, r.script) == ("ur", "Arab")
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("क्या आप कल आएंगे?", "hi"), ("तुम्ही उद्या याल का?", "mr"), ("तपाईं भोलि आउनुहुन्छ?", "ne")],
+)
+def test_short_devanagari(text: str, lang: str) -> None:
+    assert detect_language(text).language == lang
+
+
+def test_marathi_that_quotes_hindi_is_marathi() -> None:
+    # A Marathi fact-check teaser quoting a Hindi social media post at length.
+    text = (
+        "फॅक्ट चेक : शाळा खरंच बंद होणार आहेत का?\n\n"
+        "“सभी स्कूल अगले महीने से बंद रहेंगे, सरकार ने यह फैसला किया है और बच्चों को घर पर "
+        "ही पढ़ाई करनी होगी, यह खबर सब को भेजें” अशी एक पोस्ट सध्या व्हायरल होत आहे. "
+        "आम्ही या पोस्टची पडताळणी केली आहे."
+    )
+    assert detect_language(text).language == "mr"
+
+
+def test_folding_meets_spellings() -> None:
+    from newsingest.langid import fold
+
+    assert fold("nām") == fold("naam") == fold("Naam") == "nam"
+    assert fold("cāhie") == fold("chahie")
+    assert fold("śām") == fold("shaam")
+
+
+def test_other_latin_languages_are_not_hindi() -> None:
+    # "de", "se", "ne" are Hindi words too: Portuguese, French and Spanish lines keep theirs.
+    for text in [
+        "Calendário: 10 de março, 8 de abril e 22 de maio em Curitiba",
+        "Il ne se passe rien de nouveau dans la ville ce soir",
+    ]:
+        assert detect_language(text).language != "hi"
+
+
+def test_same_answer_in_a_fresh_process_for_word_evidence() -> None:
+    text = "merā nām kyā hai"
+    code = (
+        "from newsingest.langid import detect_language as d; "
+        f"r = d({text!r}); print(r.language, r.script, r.confidence)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    here = detect_language(text)
+    assert out.stdout.split() == [here.language, here.script, str(here.confidence)]

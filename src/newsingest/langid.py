@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,6 +80,154 @@ _OTHER_OR_ODD = re.compile(f"[{_OTHER_SCRIPT_CHARS}{ODD_SPACE_CHARS}]")
 _WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
+# Spelling variants of romanized Hindi, folded to one key (order matters: "chh" before "ch").
+_FOLD_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(a), b)
+    for a, b in (
+        ("['’]", ""),
+        ("ee", "i"),
+        ("oo", "u"),
+        ("w", "v"),
+        ("z", "j"),
+        ("q", "k"),
+        ("sh", "s"),
+        ("ch+", "c"),
+        (r"(.)\1+", r"\1"),
+        ("(?<=[aeiou])h$", ""),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """One key for the spellings of a romanized Hindi word: lower case, diacritics dropped
+    (ISO 15919 / IAST "nām" → "nam"), the common spelling variants merged ("naam" → "nam")."""
+    w = unicodedata.normalize("NFD", word.lower())
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    for rx, to in _FOLD_STEPS:
+        w = rx.sub(to, w)
+    return w
+
+
+@dataclass(frozen=True)
+class LatinEvidence:
+    """Per-word evidence of a Latin text: English, romanized Hindi, names, the rest."""
+
+    english: float
+    hindi: float
+    other: float  # function words of other Latin-script languages
+    hindi_words: int  # words that only romanized Hindi has
+    english_words: int  # words in the English lists only
+    names: int
+    words: int  # words that are not names
+
+
+def latin_evidence(text: str, data: LangData) -> LatinEvidence:
+    tokens = _WORD.findall(text)
+    if not tokens:
+        return LatinEvidence(0.0, 0.0, 0.0, 0, 0, 0, 0)
+    capitals = sum(1 for t in tokens if t[0].isupper())
+    # In a text mostly in lower case a capitalized word inside a sentence may be a name;
+    # in Title Case (song titles, headlines) capitals say nothing.
+    names_possible = capitals < data.title_case_share * len(tokens)
+    foreign = any(c in data.foreign_marks for c in text.lower())
+    en = hi = other = 0.0
+    hi_words = en_words = names = words = 0
+    starts = _sentence_starts(text, tokens)
+    for k, tok in enumerate(tokens):
+        low = tok.lower()
+        in_en = low in data.english_all
+        capital = tok[0].isupper()
+        in_hi = _in_roman_hindi(low, capital or in_en, data)
+        if low in data.other_latin:
+            share = data.both_weight if in_hi else 1.0
+            other += share
+            hi += 1.0 - share
+        elif in_en and in_hi:
+            en += data.both_weight
+            hi += data.both_weight
+        elif in_en:
+            en += 1
+            en_words += 1
+        elif in_hi:
+            hi_words += 1
+            named = names_possible and capital and k not in starts
+            hi += data.name_weight if named else 1.0
+        elif not foreign and any(c in data.indic_marks for c in low):
+            hi_words += 1
+            hi += data.diacritic_weight
+        elif not foreign and any(c in data.macron_marks for c in low):
+            hi_words += 1
+            hi += data.macron_weight
+        elif (
+            not capital
+            and len(low) >= data.suffix_min_length
+            and low.endswith(data.roman_hindi_suffixes)
+        ):
+            hi_words += 1
+            hi += data.suffix_weight
+        elif capital:  # a capitalized word in neither list: a name, or a noun of no evidence
+            names += 1
+            continue
+        words += 1
+    return LatinEvidence(en, hi, other, hi_words, en_words, names, words)
+
+
+_INFLECTIONS = {"a": ("i", "e"), "i": ("a", "e"), "e": ("a", "i")}
+
+
+def _in_roman_hindi(low: str, exact_only: bool, data: LangData) -> bool:
+    """In the romanized Hindi list: plain ASCII as written, diacritics folded; a lower-case
+    word also with its gender/number ending swapped (Hindi verbs and adjectives inflect
+    -a/-i/-e: "beete" for "beeta")."""
+    if not low.isascii():
+        key = fold(low)
+        return len(key) > 1 and key in data.roman_hindi_folded
+    if low in data.roman_hindi:
+        return True
+    if exact_only or len(low) < data.inflect_min_length or low[-1] not in _INFLECTIONS:
+        return False
+    stem = low[:-1]
+    return any(stem + end in data.roman_hindi for end in _INFLECTIONS[low[-1]])
+
+
+def _sentence_starts(text: str, tokens: list[str]) -> set[int]:
+    """Indexes of the tokens that open a sentence or a line (their capital is no name's)."""
+    starts = {0}
+    pos = 0
+    for k, tok in enumerate(tokens):
+        at = text.find(tok, pos)
+        if k and at > 0:
+            gap = text[pos:at]
+            if any(c in ".!?\n:;\"“‘'(—–-" for c in gap):
+                starts.add(k)
+        pos = at + len(tok)
+    return starts
+
+
+def roman_language(ev: LatinEvidence, data: LangData) -> tuple[str, float] | None:
+    """English or romanized Hindi from word evidence alone; None when it does not decide."""
+    if ev.words == 0:
+        return (data.names_only_language, data.names_only_confidence) if ev.names else None
+    hi_share = ev.hindi / ev.words
+    if (
+        ev.hindi_words >= data.roman_hi_min_words
+        and hi_share >= data.roman_hi_ratio
+        and ev.hindi > data.roman_hi_over_en * (ev.english + ev.other)
+    ):
+        return "hi", min(1.0, 0.5 + hi_share / 2)
+    en_share = ev.english / ev.words
+    if (
+        ev.english >= data.en_short_min_words
+        and en_share >= data.en_short_ratio
+        and ev.english >= ev.hindi
+        and ev.english > ev.other
+    ) or (ev.names and ev.english_words == ev.words):
+        # enough English words, or names and nothing but English words between them
+        return "en", min(1.0, 0.5 + en_share / 2)
+    return None
+
+
 @dataclass(frozen=True)
 class LangResult:
     """A language decision: majority language, its confidence, script and per-language shares."""
@@ -104,13 +253,56 @@ class LangData:
         self.marker_min: int = t["marker_min"]
         self.marker_margin: float = t["marker_margin"]
         self.fast_path_share: float = t["fast_path_share"]
+        self.roman_hi_min_words: int = t["roman_hi_min_words"]
+        self.inflect_min_length: int = t["inflect_min_length"]
+        self.roman_hi_ratio: float = t["roman_hi_ratio"]
+        self.roman_hi_over_en: float = t["roman_hi_over_en"]
+        self.both_weight: float = t["both_weight"]
+        self.name_weight: float = t["name_weight"]
+        self.title_case_share: float = t["title_case_share"]
+        self.diacritic_weight: float = t["diacritic_weight"]
+        self.suffix_weight: float = t["suffix_weight"]
+        self.suffix_min_length: int = t["suffix_min_length"]
+        self.macron_weight: float = t["macron_weight"]
+        self.en_short_ratio: float = t["en_short_ratio"]
+        self.en_short_min_words: int = t["en_short_min_words"]
+        self.names_only_confidence: float = t["names_only_confidence"]
+        self.short_min_letters: int = t["short_min_letters"]
+        self.deva_short_markers: int = t["deva_short_markers"]
+        self.arabic_short_evidence: int = t["arabic_short_evidence"]
+        self.deva_minority_weight: float = t["deva_minority_weight"]
+        self.names_only_language: str = doc["languages"]["names_only"]
         w = doc["words"]
         self.english = frozenset(w["english"])
         self.english_utf8 = frozenset(x.encode("utf-8") for x in self.english)
         self.urdu_letters: str = w["urdu_letters"]
         self.arabic_letters: str = w["arabic_letters"]
-        self.hinglish = frozenset(w["hinglish"])
+        # Every English word a short line is read against; the fast path keeps to `english`.
+        self.english_all = frozenset(
+            [*w["english"], *w["english_common"], *w["english_homographs"]]
+        )
+        # Plain ASCII words are matched as written (folding "use", "car", "soon" would meet
+        # "usse", "chaar", "sun"); words with diacritics, which no English word has, folded.
+        self.roman_hindi = frozenset([*w["hinglish"], *w["roman_hindi"]])
+        self.roman_hindi_folded = frozenset(fold(x) for x in self.roman_hindi)
+        # The fast path matches words as written: Hindi spellings that are no English word and
+        # no function word of another Latin-script language.
+        self.hinglish = frozenset(
+            x
+            for x in [*w["hinglish"], *w["roman_hindi"]]
+            if x not in self.english_all and x not in w["other_latin"]
+        )
         self.hinglish_utf8 = frozenset(x.encode("utf-8") for x in self.hinglish)
+        self.other_latin = frozenset(w["other_latin"]) - self.english_all
+        self.roman_hindi_suffixes = tuple(w["roman_hindi_suffixes"])
+        self.indic_marks = frozenset(w["indic_marks"])
+        self.macron_marks = frozenset(w["macron_marks"])
+        self.foreign_marks = frozenset(w["foreign_marks"])
+        self.arabic_words = {
+            "ur": frozenset(w["urdu_words"]),
+            "fa": frozenset(w["persian_words"]),
+            "ar": frozenset(w["arabic_words"]),
+        }
         self.deva = {
             "hi": frozenset(w["hindi"]),
             "mr": frozenset(w["marathi"]),
@@ -173,26 +365,45 @@ def _latin(text: str, data: LangData) -> tuple[str, float, str]:
     en = _english_share(words, data)
     if len(words) >= data.english_fast_min_words and en >= data.english_fast_ratio:
         return "en", min(1.0, 0.9 + en / 4), "Latn"
-    hinglish = sum(1 for w in words if w in data.hinglish) / (len(words) or 1)
-    if hinglish >= data.hinglish_ratio and hinglish > en:
-        return "hi", min(1.0, 0.5 + hinglish), "Latn"
+    found = roman_language(latin_evidence(text, data), data)
+    if found is not None:
+        return found[0], found[1], "Latn"
     lang, prob = _langdetect(text, None)
     return lang, prob, "Latn"
 
 
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
     hits = _deva_markers(text, data)
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-    (top, n1), (_, n2) = ranked[0], ranked[1]
-    if (n1 >= data.marker_min and n1 >= data.marker_margin * max(n2, 1)) or (n1 >= 2 and not n2):
-        return top, min(1.0, 0.8 + 0.2 * (n1 - n2) / n1)
+    found = _deva_by_markers(hits, data)
+    if found is not None:
+        return found
     lang, prob = _langdetect(text, ("hi", "mr", "ne"))
+    if lang == "hi" and (hits["mr"] or hits["ne"]):
+        # langdetect's Hindi over words that only Marathi or Nepali use: not trusted
+        return max(("mr", "ne"), key=lambda k: hits[k]), 0.6
     return (lang, prob) if lang != "und" else ("hi", 0.5)
 
 
 def _deva_markers(text: str, data: LangData) -> dict[str, int]:
-    words = [w.strip(".,;:!?।॥\"'") for w in text.split()]
+    words = [w.strip(".,;:!?।॥\"'“”‘’()") for w in text.split()]
     return {lang: sum(1 for w in words if w in vocab) for lang, vocab in data.deva.items()}
+
+
+def _deva_by_markers(hits: dict[str, int], data: LangData) -> tuple[str, float] | None:
+    """Marker words decide. Marathi and Nepali markers weigh more than Hindi ones: they are
+    those languages' own, and their news quotes Hindi often, Hindi news them seldom."""
+    scores = {
+        lang: n * (1.0 if lang == "hi" else data.deva_minority_weight) for lang, n in hits.items()
+    }
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    (top, s1), (_, s2) = ranked[0], ranked[1]
+    n1 = hits[top]
+    if (n1 >= data.marker_min and s1 >= data.marker_margin * max(s2, 1)) or (n1 >= 2 and not s2):
+        return top, min(1.0, 0.8 + 0.2 * (s1 - s2) / s1)
+    if top != "hi" and n1 >= data.marker_min and s1 > s2:
+        # Marathi or Nepali ahead, if not by the margin: never Hindi.
+        return top, 0.7
+    return None
 
 
 def _decide(text: str, data: LangData) -> tuple[str, float, str]:
@@ -200,9 +411,12 @@ def _decide(text: str, data: LangData) -> tuple[str, float, str]:
     sample = text[: data.sample_chars]
     counts = script_counts(sample)
     letters = sum(counts.values())
+    script = max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
     if letters < data.min_letters:
-        return "und", 0.0, max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
-    script = max(sorted(counts), key=lambda k: counts[k])
+        if letters < data.short_min_letters:
+            return "und", 0.0, script
+        lang, conf = _short(sample, script, data)
+        return lang, round(conf * counts.get(script, 0) / (letters or 1), 3), script
     share = counts[script] / letters
     if script == "Kana" or (script == "Hani" and "Kana" in counts):
         return "ja", share, "Jpan"
@@ -217,6 +431,44 @@ def _decide(text: str, data: LangData) -> tuple[str, float, str]:
     else:
         lang, conf = _langdetect(sample, None)
     return lang, round(conf * share, 3), script
+
+
+def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
+    """A text too short for langdetect: tagged only on word or letter evidence."""
+    if script == "Latn":
+        found = roman_language(latin_evidence(text, data), data)
+        return found if found is not None else ("und", 0.0)
+    if script == "Deva":
+        hits = _deva_markers(text, data)
+        scores = {
+            lang: n * (1.0 if lang == "hi" else data.deva_minority_weight)
+            for lang, n in hits.items()
+        }
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        (top, s1), (_, s2) = ranked[0], ranked[1]
+        if hits[top] < data.deva_short_markers or s1 <= s2:
+            return "und", 0.0
+        if top == "hi" and s2:
+            return "und", 0.0  # a Marathi or Nepali word in a short line: never Hindi
+        return top, 0.8
+    if script == "Arab":
+        ev = _arabic_evidence(text, data)
+        best = max(sorted(ev), key=lambda k: ev[k])
+        if ev[best] >= data.arabic_short_evidence and sorted(ev.values())[-2] == 0:
+            return best, 0.9
+        return "und", 0.0
+    if script in SCRIPT_LANG:
+        return SCRIPT_LANG[script], 1.0
+    return "und", 0.0
+
+
+def _arabic_evidence(text: str, data: LangData) -> dict[str, int]:
+    """Letters and function words of Urdu, Persian and Arabic in an Arabic-script text."""
+    words = [w.strip("،؛؟۔.,:!?\"'()") for w in text.split()]
+    ev = {lang: sum(1 for w in words if w in vocab) for lang, vocab in data.arabic_words.items()}
+    ev["ur"] += sum(text.count(c) for c in data.urdu_letters)
+    ev["ar"] += sum(text.count(c) for c in data.arabic_letters)
+    return ev
 
 
 def _arabic_script_language(text: str, data: LangData) -> str | None:
