@@ -159,3 +159,17 @@ def test_same_answer_in_a_fresh_process_for_word_evidence() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     here = detect_language(text)
     assert out.stdout.split() == [here.language, here.script, str(here.confidence)]
+
+
+def test_capitalized_words_inside_a_sentence_are_names_whatever_list() -> None:
+    # "Lajpat Nagar", "Green Park": capitalized English or Hindi words inside a lower-case
+    # romanized Hindi line weigh as names, not as English or Hindi.
+    for text in ["Didi ye auto Police Line jaayega na?", "Ye bus Model Town jaayegi kya?"]:
+        assert detect_language(text).language == "hi"
+    assert detect_language("Sagar and Prem Kumar met at Green Park.").language == "en"
+
+
+@pytest.mark.parametrize("text", ["तिम्रो नाम के हो?", "तुझं नाव काय आहे?", "के कि"])
+def test_short_marathi_or_nepali_never_hindi(text: str) -> None:
+    # के, कि, की, का are Hindi markers and Marathi or Nepali words too.
+    assert detect_language(text).language != "hi"

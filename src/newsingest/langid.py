@@ -160,6 +160,8 @@ class LangData:
             "mr": frozenset(w["marathi"]),
             "ne": frozenset(w["nepali"]),
         }
+        # Short lines: Hindi markers that are Marathi or Nepali words too do not count.
+        self.deva_short = {**self.deva, "hi": self.deva["hi"] - frozenset(w["hindi_shared"])}
 
 
 @lru_cache(maxsize=1)
@@ -225,10 +227,10 @@ def _latin(text: str, data: LangData) -> tuple[str, float, str]:
 
 
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
-    hits = _deva_markers(text, data)
+    hits = _deva_markers(text, data.deva)
     found = _deva_by_markers(hits, data)
-    if found is not None:
-        return found
+    if found is not None and (found[0] != "hi" or _deva_markers(text, data.deva_short)["hi"]):
+        return found  # Hindi only on a marker that is no Marathi or Nepali word
     lang, prob = _langdetect(text, ("hi", "mr", "ne"))
     if lang == "hi" and (hits["mr"] or hits["ne"]):
         # langdetect's Hindi over words that only Marathi or Nepali use: not trusted
@@ -236,9 +238,9 @@ def _devanagari(text: str, data: LangData) -> tuple[str, float]:
     return (lang, prob) if lang != "und" else ("hi", 0.5)
 
 
-def _deva_markers(text: str, data: LangData) -> dict[str, int]:
+def _deva_markers(text: str, markers: dict[str, frozenset[str]]) -> dict[str, int]:
     words = [w.strip(".,;:!?।॥\"'“”‘’()") for w in text.split()]
-    return {lang: sum(1 for w in words if w in vocab) for lang, vocab in data.deva.items()}
+    return {lang: sum(1 for w in words if w in vocab) for lang, vocab in markers.items()}
 
 
 def _deva_by_markers(hits: dict[str, int], data: LangData) -> tuple[str, float] | None:
@@ -291,7 +293,7 @@ def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
         found = roman_language(latin_evidence(text, data), data)
         return found if found is not None else ("und", 0.0)
     if script == "Deva":
-        hits = _deva_markers(text, data)
+        hits = _deva_markers(text, data.deva_short)
         scores = {
             lang: n * (1.0 if lang == "hi" else data.deva_minority_weight)
             for lang, n in hits.items()
@@ -362,7 +364,7 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
         if sum(1 for w in words if w in data.hinglish) / (len(words) or 1) >= data.hinglish_ratio:
             return "hi", letters
     elif script == "Deva" and doc_script != "Deva":
-        hits = _deva_markers(p, data)
+        hits = _deva_markers(p, data.deva)
         return max(sorted(hits), key=lambda k: hits[k]) if any(hits.values()) else "hi", letters
     elif script in SCRIPT_LANG:
         return SCRIPT_LANG[script], letters

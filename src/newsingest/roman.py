@@ -87,7 +87,8 @@ def latin_evidence(text: str, data: LangData) -> LatinEvidence:
             en += data.both_weight
             hi += data.both_weight
         elif in_en:
-            en += 1
+            named = names_possible and capital and k not in starts
+            en += data.name_weight if named else 1.0
             en_words += 1
         elif in_hi:
             hi_words += 1
