@@ -173,3 +173,14 @@ def test_capitalized_words_inside_a_sentence_are_names_whatever_list() -> None:
 def test_short_marathi_or_nepali_never_hindi(text: str) -> None:
     # के, कि, की, का are Hindi markers and Marathi or Nepali words too.
     assert detect_language(text).language != "hi"
+
+
+def test_hinglish_full_of_words_english_spells_too() -> None:
+    # "the" (were), "to" (so), "is" (this) are English function words as well: a long
+    # romanized Hindi paragraph with many of them is still Hindi, alone or as a page.
+    text = (
+        "Is baar to main bhi sochta tha ki woh log the hi nahi, to is baat ka kya matlab tha? "
+        "Is sab ke baad to hum bhi wahan the aur tum bhi the, to phir is pe kya bolna."
+    )
+    assert detect_language(text).language == "hi"
+    assert detect_language(text + "\n\n" + text).language == "hi"

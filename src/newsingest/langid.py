@@ -214,10 +214,19 @@ def _english_share(words: list[str], data: LangData) -> float:
     return sum(1 for w in words if w in data.english) / (len(words) or 1)
 
 
+def _hinglish_share(words: list[str], data: LangData) -> float:
+    # romanized Hindi words no English word spells: "the", "to", "is" are counted as English
+    return sum(1 for w in words if w in data.hinglish) / (len(words) or 1)
+
+
 def _latin(text: str, data: LangData) -> tuple[str, float, str]:
     words = [w.lower() for w in _WORD.findall(text)]
     en = _english_share(words, data)
-    if len(words) >= data.english_fast_min_words and en >= data.english_fast_ratio:
+    if (
+        len(words) >= data.english_fast_min_words
+        and en >= data.english_fast_ratio
+        and en >= _hinglish_share(words, data)
+    ):
         return "en", min(1.0, 0.9 + en / 4), "Latn"
     found = roman_language(latin_evidence(text, data), data)
     if found is not None:
@@ -344,9 +353,11 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
         letters = sum(map(len, words))
         if letters < data.min_letters:
             return "und", 0
-        if sum(map(data.english.__contains__, words)) >= data.english_fast_ratio * len(words):
+        en = sum(map(data.english.__contains__, words))
+        hi = sum(map(data.hinglish.__contains__, words))
+        if en >= data.english_fast_ratio * len(words) and en >= hi:
             return "en", letters
-        if sum(map(data.hinglish.__contains__, words)) >= data.hinglish_ratio * len(words):
+        if hi >= data.hinglish_ratio * len(words):
             return "hi", letters
         return (doc_lang, letters) if doc_script == "Latn" else ("und", 0)
     if doc_script == "Deva" and not _LATIN_LETTER.search(p):
@@ -359,9 +370,10 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
     script = max(sorted(counts), key=lambda k: counts[k])
     if script == "Latn":
         words = [w.lower() for w in _WORD.findall(p)]
-        if _english_share(words, data) >= data.english_fast_ratio:
+        en_share, hi_share = _english_share(words, data), _hinglish_share(words, data)
+        if en_share >= data.english_fast_ratio and en_share >= hi_share:
             return "en", letters
-        if sum(1 for w in words if w in data.hinglish) / (len(words) or 1) >= data.hinglish_ratio:
+        if hi_share >= data.hinglish_ratio:
             return "hi", letters
     elif script == "Deva" and doc_script != "Deva":
         hits = _deva_markers(p, data.deva)
@@ -412,7 +424,7 @@ def _latin_shares(
         n = chars(words)
         if n < data.min_letters:
             continue  # too short to tell: left out of the shares
-        if en >= data.english_fast_ratio * count:
+        if en >= data.english_fast_ratio * count and en >= hi:
             letters["en"] = letters.get("en", 0) + n
         elif hi >= data.hinglish_ratio * count:
             letters["hi"] = letters.get("hi", 0) + n
