@@ -184,3 +184,18 @@ def test_hinglish_full_of_words_english_spells_too() -> None:
     )
     assert detect_language(text).language == "hi"
     assert detect_language(text + "\n\n" + text).language == "hi"
+
+
+@pytest.mark.parametrize("text", ["विद्युत प्राधिकरण विवाद समाधान", "जोखिममा को"])
+def test_devanagari_without_a_word_only_hindi_uses_is_not_hindi(text: str) -> None:
+    # Headlines of Sanskrit-derived nouns are as much Nepali or Marathi as Hindi: `und`.
+    assert detect_language(text).language != "hi"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("खेलाडीहरूले स्वर्ण पदक जितिन्", "ne"), ("सकाळच्या सत्रात शेअर बाजार वधारला", "mr")],
+)
+def test_marathi_and_nepali_spelling_without_marker_words(text: str, lang: str) -> None:
+    # ळ is Marathi spelling, a word-final virama Nepali spelling.
+    assert detect_language(text).language == lang

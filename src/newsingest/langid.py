@@ -160,6 +160,7 @@ class LangData:
             "mr": frozenset(w["marathi"]),
             "ne": frozenset(w["nepali"]),
         }
+        self.marathi_letters: str = w["marathi_letters"]
         # Short lines: Hindi markers that are Marathi or Nepali words too do not count.
         self.deva_short = {**self.deva, "hi": self.deva["hi"] - frozenset(w["hindi_shared"])}
 
@@ -235,8 +236,24 @@ def _latin(text: str, data: LangData) -> tuple[str, float, str]:
     return lang, prob, "Latn"
 
 
+# A Devanagari word that ends in a virama (Nepali spelling: "छन्", "गरिन्").
+_FINAL_VIRAMA = re.compile("[\u0900-\u097f]\u094d(?=[\\s,.;:!?।॥\"'”’)]|$)")
+
+
+def _deva_cues(text: str, data: LangData) -> dict[str, int]:
+    """Marathi and Nepali spelling (never Hindi evidence): for texts without a marker word."""
+    return {
+        "hi": 0,
+        "mr": sum(text.count(c) for c in data.marathi_letters),
+        "ne": len(_FINAL_VIRAMA.findall(text)),
+    }
+
+
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
     hits = _deva_markers(text, data.deva)
+    if not any(hits.values()) and any((cues := _deva_cues(text, data)).values()):
+        lang = max(("mr", "ne"), key=lambda k: cues[k])
+        return lang, 0.6 if cues["mr"] != cues["ne"] else 0.0
     found = _deva_by_markers(hits, data)
     if found is not None and (found[0] != "hi" or _deva_markers(text, data.deva_short)["hi"]):
         return found  # Hindi only on a marker that is no Marathi or Nepali word
@@ -244,6 +261,10 @@ def _devanagari(text: str, data: LangData) -> tuple[str, float]:
     if lang == "hi" and (hits["mr"] or hits["ne"]):
         # langdetect's Hindi over words that only Marathi or Nepali use: not trusted
         return max(("mr", "ne"), key=lambda k: hits[k]), 0.6
+    if lang in ("hi", "und") and not _deva_markers(text, data.deva_short)["hi"]:
+        # No word only Hindi uses: Marathi and Nepali headlines and lists look like this far
+        # more often than Hindi text does, and a wrong `hi` there costs more than an `und`.
+        return "und", 0.0
     return (lang, prob) if lang != "und" else ("hi", 0.5)
 
 
@@ -303,6 +324,8 @@ def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
         return found if found is not None else ("und", 0.0)
     if script == "Deva":
         hits = _deva_markers(text, data.deva_short)
+        if not any(hits.values()):
+            hits = _deva_cues(text, data)
         scores = {
             lang: n * (1.0 if lang == "hi" else data.deva_minority_weight)
             for lang, n in hits.items()
