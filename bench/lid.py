@@ -1,6 +1,6 @@
 """Language identification: newsingest's tagger vs naive seeded langdetect, same items, one run.
 
-usage: python bench/lid.py [--write-items] [--bench DIR] [--realdrops DIR]
+usage: python bench/lid.py [--write-items] [--bench DIR] [--realdrops DIR] [--english-lines DIR]
 
 Items are built from bench/lid/written.json (sentences written for this set), bench/lid/lines.json
 (lines, stanzas and passages written for this set, by group), the Hindi stories of
@@ -9,7 +9,9 @@ labelled by the benchmark's index (never copied here). `--write-items` writes th
 part to bench/lid/items.jsonl so it can be read and reviewed.
 
 When ../shared/bench/realdrops is there, each of its files is tagged as a whole (decoded as its
-README says) and the accuracy per drop is printed, with the Marathi and Nepali files tagged hi.
+README says), then each of its lines, and the accuracy per drop is printed, with the Marathi and
+Nepali files and lines tagged hi. `--english-lines ../shared/bench/cleaning-wceb` also tags every
+line of its English gold pages alone (hard negatives: none may come out hi).
 """
 
 from __future__ import annotations
@@ -120,28 +122,58 @@ def bench_items(bench: Path) -> list[dict[str, str]]:
 
 
 def realdrops(root: Path) -> None:
-    """Tag each realdrops file whole and print the accuracy per drop (its truth `lang`)."""
+    """Tag each realdrops file whole, then each of its lines of two words or more, and print
+    the accuracy per drop (its truth `lang`) and how many were tagged hi."""
     truths = sorted(root.glob("*.truth.jsonl"))
     if not truths:
         return
-    print("\n| realdrops drop | files | accuracy | tags | tagged hi |\n|---|---|---|---|---|")
+    files: dict[str, Counter[str]] = {}
+    lines: dict[str, Counter[str]] = {}
+    want: dict[str, str] = {}
     for truth in truths:
         drop = truth.name.removesuffix(".truth.jsonl")
-        tags: Counter[str] = Counter()
-        ok = 0
-        for line in truth.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
+        files[drop], lines[drop] = Counter(), Counter()
+        for row_text in truth.read_text(encoding="utf-8").splitlines():
+            row = json.loads(row_text)
+            want[drop] = row["lang"]
             raw = (root / drop / row["file"]).read_bytes()
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 text = raw.decode("cp1252")
-            lang = detect_language(text.replace("\r\n", "\n")).language
-            tags[lang] += 1
-            ok += lang == row["lang"]
-        n = sum(tags.values())
-        shown = ", ".join(f"{k} {v}" for k, v in tags.most_common())
-        print(f"| {drop} | {n} | {ok / n:.4f} | {shown} | {tags['hi']} |")
+            text = text.replace("\r\n", "\n")
+            files[drop][detect_language(text).language] += 1
+            for line in text.split("\n"):
+                if len(line.split()) >= 2:
+                    lines[drop][detect_language(line).language] += 1
+    for title, tags in (("files", files), ("lines (two words or more)", lines)):
+        print(f"\n| realdrops {title} | n | accuracy | tags | tagged hi |\n|---|---|---|---|---|")
+        for drop, c in tags.items():
+            n = sum(c.values())
+            shown = ", ".join(f"{k} {v}" for k, v in c.most_common(5))
+            print(f"| {drop} | {n} | {c[want[drop]] / n:.4f} | {shown} | {c['hi']} |")
+
+
+def english_lines(root: Path) -> None:
+    """Hard negatives: every line (two words or more) of the English gold pages of
+    ../shared/bench/cleaning-wceb, tagged alone; how many come out hi."""
+    index = root / "index.jsonl"
+    if not index.exists():
+        return
+    tags: Counter[str] = Counter()
+    for row_text in index.read_text(encoding="utf-8").splitlines():
+        row = json.loads(row_text)
+        if row["lang"] != "en":
+            continue
+        gold = (root / "gold" / row["file"]).read_text(encoding="utf-8", errors="replace")
+        for line in gold.splitlines():
+            if len(line.split()) >= 2:
+                tags[detect_language(line).language] += 1
+    n = sum(tags.values())
+    print(
+        f"\nEnglish gold lines of {root.name}: {n}, tagged en {tags['en'] / n:.4f}, "
+        f"und {tags['und']}, hi {tags['hi']}"
+    )
 
 
 def best_time(fn: Callable[[str], object], texts: list[str]) -> float:
@@ -166,6 +198,12 @@ def main() -> int:
     ap.add_argument("--write-items", action="store_true")
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--realdrops", type=Path, default=DEFAULT_REALDROPS)
+    ap.add_argument(
+        "--english-lines",
+        type=Path,
+        metavar="DIR",
+        help="also tag every line of DIR's English gold pages (e.g. ../shared/bench/cleaning-wceb)",
+    )
     args = ap.parse_args()
     own = own_items() + seed_items()
     if args.write_items:
@@ -239,6 +277,8 @@ def main() -> int:
         f"naive {len(articles) / a_naive:.0f}/s ({a_naive / a_ours:.1f}x)"
     )
     realdrops(args.realdrops)
+    if args.english_lines:
+        english_lines(args.english_lines)
     return 0
 
 

@@ -199,3 +199,19 @@ def test_devanagari_without_a_word_only_hindi_uses_is_not_hindi(text: str) -> No
 def test_marathi_and_nepali_spelling_without_marker_words(text: str, lang: str) -> None:
     # ळ is Marathi spelling, a word-final virama Nepali spelling.
     assert detect_language(text).language == lang
+
+
+@pytest.mark.parametrize(
+    "text", ["Rupee gains on export data", "Bank holds key rate at 6.5%", "Tata bids for Air India"]
+)
+def test_english_headline_without_trace_of_another_language(text: str) -> None:
+    # langdetect says fr, or is unsure, on short headlines: English words and no word or
+    # letter of another language make them English.
+    assert detect_language(text).language == "en"
+
+
+@pytest.mark.parametrize(
+    "text", ["Der Präsident kommt morgen nach Berlin", "Het regent vandaag in Amsterdam"]
+)
+def test_other_latin_lines_keep_langdetects_verdict(text: str) -> None:
+    assert detect_language(text).language not in ("en", "hi")

@@ -118,6 +118,7 @@ class LangData:
         self.macron_weight: float = t["macron_weight"]
         self.en_short_ratio: float = t["en_short_ratio"]
         self.en_short_min_words: int = t["en_short_min_words"]
+        self.english_only_confidence: float = t["english_only_confidence"]
         self.names_only_confidence: float = t["names_only_confidence"]
         self.short_min_letters: int = t["short_min_letters"]
         self.deva_short_markers: int = t["deva_short_markers"]
@@ -229,10 +230,15 @@ def _latin(text: str, data: LangData) -> tuple[str, float, str]:
         and en >= _hinglish_share(words, data)
     ):
         return "en", min(1.0, 0.9 + en / 4), "Latn"
-    found = roman_language(latin_evidence(text, data), data)
+    ev = latin_evidence(text, data)
+    found = roman_language(ev, data)
     if found is not None:
         return found[0], found[1], "Latn"
     lang, prob = _langdetect(text, None)
+    if lang != "en" and ev.english_only() and not _OTHER_SCRIPT.search(text):
+        # langdetect on a short headline ("Bank holds interest rate at 4.75%") says da, nl,
+        # fr...: with English words and no trace of another language, it is English.
+        return "en", data.english_only_confidence, "Latn"
     return lang, prob, "Latn"
 
 
@@ -320,7 +326,10 @@ def _decide(text: str, data: LangData) -> tuple[str, float, str]:
 def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
     """A text too short for langdetect: tagged only on word or letter evidence."""
     if script == "Latn":
-        found = roman_language(latin_evidence(text, data), data)
+        ev = latin_evidence(text, data)
+        found = roman_language(ev, data)
+        if found is None and ev.english_only() and not _OTHER_SCRIPT.search(text):
+            return "en", data.english_only_confidence
         return found if found is not None else ("und", 0.0)
     if script == "Deva":
         hits = _deva_markers(text, data.deva_short)
@@ -338,9 +347,9 @@ def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
             return "und", 0.0  # a Marathi or Nepali word in a short line: never Hindi
         return top, 0.8
     if script == "Arab":
-        ev = _arabic_evidence(text, data)
-        best = max(sorted(ev), key=lambda k: ev[k])
-        if ev[best] >= data.arabic_short_evidence and sorted(ev.values())[-2] == 0:
+        arabic = _arabic_evidence(text, data)
+        best = max(sorted(arabic), key=lambda k: arabic[k])
+        if arabic[best] >= data.arabic_short_evidence and sorted(arabic.values())[-2] == 0:
             return best, 0.9
         return "und", 0.0
     if script in SCRIPT_LANG:

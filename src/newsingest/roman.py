@@ -60,12 +60,17 @@ class LatinEvidence:
     english_words: int  # words in the English lists only
     names: int
     words: int  # words that are not names
+    foreign: bool  # letters of another Latin alphabet (é, ç, ł, å, ...)
+
+    def english_only(self) -> bool:
+        """English words, and no evidence for any other language."""
+        return bool(self.english_words) and not (self.hindi or self.other or self.foreign)
 
 
 def latin_evidence(text: str, data: LangData) -> LatinEvidence:
     tokens = WORD.findall(text)
     if not tokens:
-        return LatinEvidence(0.0, 0.0, 0.0, 0, 0, 0, 0)
+        return LatinEvidence(0.0, 0.0, 0.0, 0, 0, 0, 0, False)
     capitals = sum(1 for t in tokens if t[0].isupper())
     # In a text mostly in lower case a capitalized word inside a sentence may be a name;
     # in Title Case (song titles, headlines) capitals say nothing.
@@ -111,7 +116,7 @@ def latin_evidence(text: str, data: LangData) -> LatinEvidence:
             names += 1
             continue
         words += 1
-    return LatinEvidence(en, hi, other, hi_words, en_words, names, words)
+    return LatinEvidence(en, hi, other, hi_words, en_words, names, words, foreign)
 
 
 _INFLECTIONS = {"a": ("i", "e"), "i": ("a", "e"), "e": ("a", "i")}
