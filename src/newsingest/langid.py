@@ -258,8 +258,9 @@ def _deva_cues(text: str, data: LangData) -> dict[str, int]:
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
     hits = _deva_markers(text, data.deva)
     if not any(hits.values()) and any((cues := _deva_cues(text, data)).values()):
-        lang = max(("mr", "ne"), key=lambda k: cues[k])
-        return lang, 0.6 if cues["mr"] != cues["ne"] else 0.0
+        if cues["mr"] == cues["ne"]:
+            return "und", 0.0
+        return max(("mr", "ne"), key=lambda k: cues[k]), 0.6
     found = _deva_by_markers(hits, data)
     if found is not None and (found[0] != "hi" or _deva_markers(text, data.deva_short)["hi"]):
         return found  # Hindi only on a marker that is no Marathi or Nepali word
@@ -279,14 +280,20 @@ def _deva_markers(text: str, markers: dict[str, frozenset[str]]) -> dict[str, in
     return {lang: sum(1 for w in words if w in vocab) for lang, vocab in markers.items()}
 
 
-def _deva_by_markers(hits: dict[str, int], data: LangData) -> tuple[str, float] | None:
-    """Marker words decide. Marathi and Nepali markers weigh more than Hindi ones: they are
-    those languages' own, and their news quotes Hindi often, Hindi news them seldom."""
+def _deva_ranked(hits: dict[str, int], data: LangData) -> tuple[str, float, float]:
+    """The leading language by weighted marker count, its score and the runner-up's. Marathi
+    and Nepali markers weigh more than Hindi ones: they are those languages' own, and their
+    news quotes Hindi often, Hindi news them seldom."""
     scores = {
         lang: n * (1.0 if lang == "hi" else data.deva_minority_weight) for lang, n in hits.items()
     }
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    (top, s1), (_, s2) = ranked[0], ranked[1]
+    return ranked[0][0], ranked[0][1], ranked[1][1]
+
+
+def _deva_by_markers(hits: dict[str, int], data: LangData) -> tuple[str, float] | None:
+    """Marker words decide, when they are enough and one language leads clearly."""
+    top, s1, s2 = _deva_ranked(hits, data)
     n1 = hits[top]
     if (n1 >= data.marker_min and s1 >= data.marker_margin * max(s2, 1)) or (n1 >= 2 and not s2):
         return top, min(1.0, 0.8 + 0.2 * (s1 - s2) / s1)
@@ -335,12 +342,7 @@ def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
         hits = _deva_markers(text, data.deva_short)
         if not any(hits.values()):
             hits = _deva_cues(text, data)
-        scores = {
-            lang: n * (1.0 if lang == "hi" else data.deva_minority_weight)
-            for lang, n in hits.items()
-        }
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        (top, s1), (_, s2) = ranked[0], ranked[1]
+        top, s1, s2 = _deva_ranked(hits, data)
         if hits[top] < data.deva_short_markers or s1 <= s2:
             return "und", 0.0
         if top == "hi" and s2:
