@@ -256,28 +256,38 @@ def _deva_cues(text: str, data: LangData) -> dict[str, int]:
 
 
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
-    hits = _deva_markers(text, data.deva)
+    words = _deva_words(text)
+    hits = _count_markers(words, data.deva)
     if not any(hits.values()) and any((cues := _deva_cues(text, data)).values()):
         if cues["mr"] == cues["ne"]:
             return "und", 0.0
         return max(("mr", "ne"), key=lambda k: cues[k]), 0.6
+    # Hindi only on a marker that is no Marathi or Nepali word
+    hindi_only = hits["hi"] and any(map(data.deva_short["hi"].__contains__, words))
     found = _deva_by_markers(hits, data)
-    if found is not None and (found[0] != "hi" or _deva_markers(text, data.deva_short)["hi"]):
-        return found  # Hindi only on a marker that is no Marathi or Nepali word
+    if found is not None and (found[0] != "hi" or hindi_only):
+        return found
     lang, prob = _langdetect(text, ("hi", "mr", "ne"))
     if lang == "hi" and (hits["mr"] or hits["ne"]):
         # langdetect's Hindi over words that only Marathi or Nepali use: not trusted
         return max(("mr", "ne"), key=lambda k: hits[k]), 0.6
-    if lang in ("hi", "und") and not _deva_markers(text, data.deva_short)["hi"]:
+    if lang in ("hi", "und") and not hindi_only:
         # No word only Hindi uses: Marathi and Nepali headlines and lists look like this far
         # more often than Hindi text does, and a wrong `hi` there costs more than an `und`.
         return "und", 0.0
     return (lang, prob) if lang != "und" else ("hi", 0.5)
 
 
+def _deva_words(text: str) -> list[str]:
+    return [w.strip(".,;:!?।॥\"'“”‘’()") for w in text.split()]
+
+
+def _count_markers(words: list[str], markers: dict[str, frozenset[str]]) -> dict[str, int]:
+    return {lang: sum(map(vocab.__contains__, words)) for lang, vocab in markers.items()}
+
+
 def _deva_markers(text: str, markers: dict[str, frozenset[str]]) -> dict[str, int]:
-    words = [w.strip(".,;:!?।॥\"'“”‘’()") for w in text.split()]
-    return {lang: sum(1 for w in words if w in vocab) for lang, vocab in markers.items()}
+    return _count_markers(_deva_words(text), markers)
 
 
 def _deva_ranked(hits: dict[str, int], data: LangData) -> tuple[str, float, float]:
