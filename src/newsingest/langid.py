@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from .roman import WORD as _WORD
+from .roman import fold, latin_evidence, roman_language
 from .words import ODD_SPACE_CHARS, Marks
 
 T = TypeVar("T", str, bytes)
@@ -76,7 +78,6 @@ _PUNCT = PUNCT.regex
 _UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
 # _OTHER_SCRIPT, or whitespace the bytes split would not see: one scan for both.
 _OTHER_OR_ODD = re.compile(f"[{_OTHER_SCRIPT_CHARS}{ODD_SPACE_CHARS}]")
-_WORD = re.compile(r"[^\W\d_][\w\u0900-\u097f'’]*")
 
 
 @dataclass(frozen=True)
@@ -104,18 +105,65 @@ class LangData:
         self.marker_min: int = t["marker_min"]
         self.marker_margin: float = t["marker_margin"]
         self.fast_path_share: float = t["fast_path_share"]
+        self.roman_hi_min_words: int = t["roman_hi_min_words"]
+        self.inflect_min_length: int = t["inflect_min_length"]
+        self.roman_hi_ratio: float = t["roman_hi_ratio"]
+        self.roman_hi_over_en: float = t["roman_hi_over_en"]
+        self.both_weight: float = t["both_weight"]
+        self.name_weight: float = t["name_weight"]
+        self.title_case_share: float = t["title_case_share"]
+        self.diacritic_weight: float = t["diacritic_weight"]
+        self.suffix_weight: float = t["suffix_weight"]
+        self.suffix_min_length: int = t["suffix_min_length"]
+        self.macron_weight: float = t["macron_weight"]
+        self.en_short_ratio: float = t["en_short_ratio"]
+        self.en_short_min_words: int = t["en_short_min_words"]
+        self.english_only_confidence: float = t["english_only_confidence"]
+        self.names_only_confidence: float = t["names_only_confidence"]
+        self.short_min_letters: int = t["short_min_letters"]
+        self.deva_short_markers: int = t["deva_short_markers"]
+        self.arabic_short_evidence: int = t["arabic_short_evidence"]
+        self.deva_minority_weight: float = t["deva_minority_weight"]
+        self.names_only_language: str = doc["languages"]["names_only"]
         w = doc["words"]
         self.english = frozenset(w["english"])
         self.english_utf8 = frozenset(x.encode("utf-8") for x in self.english)
         self.urdu_letters: str = w["urdu_letters"]
         self.arabic_letters: str = w["arabic_letters"]
-        self.hinglish = frozenset(w["hinglish"])
+        # Every English word a short line is read against; the fast path keeps to `english`.
+        self.english_all = frozenset(
+            [*w["english"], *w["english_common"], *w["english_homographs"]]
+        )
+        # Plain ASCII words are matched as written (folding "use", "car", "soon" would meet
+        # "usse", "chaar", "sun"); words with diacritics, which no English word has, folded.
+        self.roman_hindi = frozenset([*w["hinglish"], *w["roman_hindi"]])
+        self.roman_hindi_folded = frozenset(fold(x) for x in self.roman_hindi)
+        # The fast path matches words as written: Hindi spellings that are no English word and
+        # no function word of another Latin-script language.
+        self.hinglish = frozenset(
+            x
+            for x in [*w["hinglish"], *w["roman_hindi"]]
+            if x not in self.english_all and x not in w["other_latin"]
+        )
         self.hinglish_utf8 = frozenset(x.encode("utf-8") for x in self.hinglish)
+        self.other_latin = frozenset(w["other_latin"]) - self.english_all
+        self.roman_hindi_suffixes = tuple(w["roman_hindi_suffixes"])
+        self.indic_marks = frozenset(w["indic_marks"])
+        self.macron_marks = frozenset(w["macron_marks"])
+        self.foreign_marks = frozenset(w["foreign_marks"])
+        self.arabic_words = {
+            "ur": frozenset(w["urdu_words"]),
+            "fa": frozenset(w["persian_words"]),
+            "ar": frozenset(w["arabic_words"]),
+        }
         self.deva = {
             "hi": frozenset(w["hindi"]),
             "mr": frozenset(w["marathi"]),
             "ne": frozenset(w["nepali"]),
         }
+        self.marathi_letters: str = w["marathi_letters"]
+        # Short lines: Hindi markers that are Marathi or Nepali words too do not count.
+        self.deva_short = {**self.deva, "hi": self.deva["hi"] - frozenset(w["hindi_shared"])}
 
 
 @lru_cache(maxsize=1)
@@ -168,31 +216,101 @@ def _english_share(words: list[str], data: LangData) -> float:
     return sum(1 for w in words if w in data.english) / (len(words) or 1)
 
 
+def _hinglish_share(words: list[str], data: LangData) -> float:
+    # romanized Hindi words no English word spells: "the", "to", "is" are counted as English
+    return sum(1 for w in words if w in data.hinglish) / (len(words) or 1)
+
+
 def _latin(text: str, data: LangData) -> tuple[str, float, str]:
     words = [w.lower() for w in _WORD.findall(text)]
     en = _english_share(words, data)
-    if len(words) >= data.english_fast_min_words and en >= data.english_fast_ratio:
+    if (
+        len(words) >= data.english_fast_min_words
+        and en >= data.english_fast_ratio
+        and en >= _hinglish_share(words, data)
+    ):
         return "en", min(1.0, 0.9 + en / 4), "Latn"
-    hinglish = sum(1 for w in words if w in data.hinglish) / (len(words) or 1)
-    if hinglish >= data.hinglish_ratio and hinglish > en:
-        return "hi", min(1.0, 0.5 + hinglish), "Latn"
+    ev = latin_evidence(text, data)
+    found = roman_language(ev, data)
+    if found is not None:
+        return found[0], found[1], "Latn"
     lang, prob = _langdetect(text, None)
+    if lang != "en" and ev.english_only() and not _OTHER_SCRIPT.search(text):
+        # langdetect on a short headline ("Bank holds interest rate at 4.75%") says da, nl,
+        # fr...: with English words and no trace of another language, it is English.
+        return "en", data.english_only_confidence, "Latn"
     return lang, prob, "Latn"
 
 
+# A Devanagari word that ends in a virama (Nepali spelling: "छन्", "गरिन्").
+_FINAL_VIRAMA = re.compile("[\u0900-\u097f]\u094d(?=[\\s,.;:!?।॥\"'”’)]|$)")
+
+
+def _deva_cues(text: str, data: LangData) -> dict[str, int]:
+    """Marathi and Nepali spelling (never Hindi evidence): for texts without a marker word."""
+    return {
+        "hi": 0,
+        "mr": sum(text.count(c) for c in data.marathi_letters),
+        "ne": len(_FINAL_VIRAMA.findall(text)),
+    }
+
+
 def _devanagari(text: str, data: LangData) -> tuple[str, float]:
-    hits = _deva_markers(text, data)
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-    (top, n1), (_, n2) = ranked[0], ranked[1]
-    if (n1 >= data.marker_min and n1 >= data.marker_margin * max(n2, 1)) or (n1 >= 2 and not n2):
-        return top, min(1.0, 0.8 + 0.2 * (n1 - n2) / n1)
+    words = _deva_words(text)
+    hits = _count_markers(words, data.deva)
+    if not any(hits.values()) and any((cues := _deva_cues(text, data)).values()):
+        if cues["mr"] == cues["ne"]:
+            return "und", 0.0
+        return max(("mr", "ne"), key=lambda k: cues[k]), 0.6
+    # Hindi only on a marker that is no Marathi or Nepali word
+    hindi_only = hits["hi"] and any(map(data.deva_short["hi"].__contains__, words))
+    found = _deva_by_markers(hits, data)
+    if found is not None and (found[0] != "hi" or hindi_only):
+        return found
     lang, prob = _langdetect(text, ("hi", "mr", "ne"))
+    if lang == "hi" and (hits["mr"] or hits["ne"]):
+        # langdetect's Hindi over words that only Marathi or Nepali use: not trusted
+        return max(("mr", "ne"), key=lambda k: hits[k]), 0.6
+    if lang in ("hi", "und") and not hindi_only:
+        # No word only Hindi uses: Marathi and Nepali headlines and lists look like this far
+        # more often than Hindi text does, and a wrong `hi` there costs more than an `und`.
+        return "und", 0.0
     return (lang, prob) if lang != "und" else ("hi", 0.5)
 
 
-def _deva_markers(text: str, data: LangData) -> dict[str, int]:
-    words = [w.strip(".,;:!?।॥\"'") for w in text.split()]
-    return {lang: sum(1 for w in words if w in vocab) for lang, vocab in data.deva.items()}
+def _deva_words(text: str) -> list[str]:
+    return [w.strip(".,;:!?।॥\"'“”‘’()") for w in text.split()]
+
+
+def _count_markers(words: list[str], markers: dict[str, frozenset[str]]) -> dict[str, int]:
+    return {lang: sum(map(vocab.__contains__, words)) for lang, vocab in markers.items()}
+
+
+def _deva_markers(text: str, markers: dict[str, frozenset[str]]) -> dict[str, int]:
+    return _count_markers(_deva_words(text), markers)
+
+
+def _deva_ranked(hits: dict[str, int], data: LangData) -> tuple[str, float, float]:
+    """The leading language by weighted marker count, its score and the runner-up's. Marathi
+    and Nepali markers weigh more than Hindi ones: they are those languages' own, and their
+    news quotes Hindi often, Hindi news them seldom."""
+    scores = {
+        lang: n * (1.0 if lang == "hi" else data.deva_minority_weight) for lang, n in hits.items()
+    }
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[0][0], ranked[0][1], ranked[1][1]
+
+
+def _deva_by_markers(hits: dict[str, int], data: LangData) -> tuple[str, float] | None:
+    """Marker words decide, when they are enough and one language leads clearly."""
+    top, s1, s2 = _deva_ranked(hits, data)
+    n1 = hits[top]
+    if (n1 >= data.marker_min and s1 >= data.marker_margin * max(s2, 1)) or (n1 >= 2 and not s2):
+        return top, min(1.0, 0.8 + 0.2 * (s1 - s2) / s1)
+    if top != "hi" and n1 >= data.marker_min and s1 > s2:
+        # Marathi or Nepali ahead, if not by the margin: never Hindi.
+        return top, 0.7
+    return None
 
 
 def _decide(text: str, data: LangData) -> tuple[str, float, str]:
@@ -200,9 +318,12 @@ def _decide(text: str, data: LangData) -> tuple[str, float, str]:
     sample = text[: data.sample_chars]
     counts = script_counts(sample)
     letters = sum(counts.values())
+    script = max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
     if letters < data.min_letters:
-        return "und", 0.0, max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
-    script = max(sorted(counts), key=lambda k: counts[k])
+        if letters < data.short_min_letters:
+            return "und", 0.0, script
+        lang, conf = _short(sample, script, data)
+        return lang, round(conf * counts.get(script, 0) / (letters or 1), 3), script
     share = counts[script] / letters
     if script == "Kana" or (script == "Hani" and "Kana" in counts):
         return "ja", share, "Jpan"
@@ -217,6 +338,44 @@ def _decide(text: str, data: LangData) -> tuple[str, float, str]:
     else:
         lang, conf = _langdetect(sample, None)
     return lang, round(conf * share, 3), script
+
+
+def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
+    """A text too short for langdetect: tagged only on word or letter evidence."""
+    if script == "Latn":
+        ev = latin_evidence(text, data)
+        found = roman_language(ev, data)
+        if found is None and ev.english_only() and not _OTHER_SCRIPT.search(text):
+            return "en", data.english_only_confidence
+        return found if found is not None else ("und", 0.0)
+    if script == "Deva":
+        hits = _deva_markers(text, data.deva_short)
+        if not any(hits.values()):
+            hits = _deva_cues(text, data)
+        top, s1, s2 = _deva_ranked(hits, data)
+        if hits[top] < data.deva_short_markers or s1 <= s2:
+            return "und", 0.0
+        if top == "hi" and s2:
+            return "und", 0.0  # a Marathi or Nepali word in a short line: never Hindi
+        return top, 0.8
+    if script == "Arab":
+        arabic = _arabic_evidence(text, data)
+        best = max(sorted(arabic), key=lambda k: arabic[k])
+        if arabic[best] >= data.arabic_short_evidence and sorted(arabic.values())[-2] == 0:
+            return best, 0.9
+        return "und", 0.0
+    if script in SCRIPT_LANG:
+        return SCRIPT_LANG[script], 1.0
+    return "und", 0.0
+
+
+def _arabic_evidence(text: str, data: LangData) -> dict[str, int]:
+    """Letters and function words of Urdu, Persian and Arabic in an Arabic-script text."""
+    words = [w.strip("،؛؟۔.,:!?\"'()") for w in text.split()]
+    ev = {lang: sum(1 for w in words if w in vocab) for lang, vocab in data.arabic_words.items()}
+    ev["ur"] += sum(text.count(c) for c in data.urdu_letters)
+    ev["ar"] += sum(text.count(c) for c in data.arabic_letters)
+    return ev
 
 
 def _arabic_script_language(text: str, data: LangData) -> str | None:
@@ -238,9 +397,11 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
         letters = sum(map(len, words))
         if letters < data.min_letters:
             return "und", 0
-        if sum(map(data.english.__contains__, words)) >= data.english_fast_ratio * len(words):
+        en = sum(map(data.english.__contains__, words))
+        hi = sum(map(data.hinglish.__contains__, words))
+        if en >= data.english_fast_ratio * len(words) and en >= hi:
             return "en", letters
-        if sum(map(data.hinglish.__contains__, words)) >= data.hinglish_ratio * len(words):
+        if hi >= data.hinglish_ratio * len(words):
             return "hi", letters
         return (doc_lang, letters) if doc_script == "Latn" else ("und", 0)
     if doc_script == "Deva" and not _LATIN_LETTER.search(p):
@@ -253,12 +414,13 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
     script = max(sorted(counts), key=lambda k: counts[k])
     if script == "Latn":
         words = [w.lower() for w in _WORD.findall(p)]
-        if _english_share(words, data) >= data.english_fast_ratio:
+        en_share, hi_share = _english_share(words, data), _hinglish_share(words, data)
+        if en_share >= data.english_fast_ratio and en_share >= hi_share:
             return "en", letters
-        if sum(1 for w in words if w in data.hinglish) / (len(words) or 1) >= data.hinglish_ratio:
+        if hi_share >= data.hinglish_ratio:
             return "hi", letters
     elif script == "Deva" and doc_script != "Deva":
-        hits = _deva_markers(p, data)
+        hits = _deva_markers(p, data.deva)
         return max(sorted(hits), key=lambda k: hits[k]) if any(hits.values()) else "hi", letters
     elif script in SCRIPT_LANG:
         return SCRIPT_LANG[script], letters
@@ -306,7 +468,7 @@ def _latin_shares(
         n = chars(words)
         if n < data.min_letters:
             continue  # too short to tell: left out of the shares
-        if en >= data.english_fast_ratio * count:
+        if en >= data.english_fast_ratio * count and en >= hi:
             letters["en"] = letters.get("en", 0) + n
         elif hi >= data.hinglish_ratio * count:
             letters["hi"] = letters.get("hi", 0) + n
