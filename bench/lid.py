@@ -81,6 +81,8 @@ def own_items() -> list[dict[str, str]]:
     for st in stories:
         items.append(_item("\n\n".join(st["body"]), "hi", "Deva", "article", "hindi stories"))
         for para in st["body"]:
+            if len(para.split()) < 4 or para.startswith(("- ", "• ")) or para[0].isdigit():
+                continue  # list items (names, places, specs): no language to tell by
             kind = "sentence" if len(para.split()) < 12 else "paragraph"
             items.append(_item(para, "hi", "Deva", kind, "hindi stories"))
             sentences = [x.strip() + "।" for x in para.split("।") if len(x.split()) >= 4]
