@@ -153,7 +153,7 @@ def test_bad_rules_file_is_a_usage_error_before_any_work(in_root: Path, tmp_path
 
 def test_unwritable_output_is_a_clear_error(in_root: Path) -> None:
     code, _, err = run("parse", "seeds/", "-o", "/nonexistent/dir/out.jsonl")
-    assert code == 1 and "cannot write there" in err and "Traceback" not in err
+    assert code == 3 and "no such folder /nonexistent/dir" in err and "Traceback" not in err
 
 
 def test_rules_lists_every_name_a_decision_can_carry(tmp_path: Path) -> None:

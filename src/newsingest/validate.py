@@ -7,7 +7,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from rich.markup import escape
 from .config import IngestConfig
 from .dedup import DuplicateIndex
 from .errors import NewsIngestError
-from .models import Article, CleanResult, Reject, RejectReason, Source
-from .pipeline import analyse_source, check_config
+from .models import Article, CleanResult, Item, Reject, RejectReason, Source
+from .pipeline import Analysis, analyse_source, check_config
 from .reader import read_sources
 
 STRICT_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
@@ -246,27 +246,49 @@ class _Checker:
                     self.add("NI015", f, f"{text[:60]!r} is kept in {len(files)} files", line)
 
 
+def _units(
+    paths: Sequence[str], config: IngestConfig, jobs: int
+) -> Iterator[tuple[Source | Reject, list[Analysis]]]:
+    """Each input unit with its analyses, in input order, on `jobs` processes."""
+    if jobs > 1:
+        from .engines.local import map_sources
+
+        yield from map_sources(read_sources(paths, config), config, jobs, analyse_source)
+        return
+    for src in read_sources(paths, config):
+        yield src, [] if isinstance(src, Reject) else analyse_source(src, config)
+
+
 def validate_paths(
-    paths: Sequence[str], config: IngestConfig, options: ValidateOptions
+    paths: Sequence[str],
+    config: IngestConfig,
+    options: ValidateOptions,
+    jobs: int = 1,
+    on_item: Callable[[Item], None] | None = None,
 ) -> ValidationReport:
-    """Run every check over a drop; the findings come in input order, then NI015."""
+    """Run every check over a drop; the findings come in input order, then NI015. The
+    findings are the same for any `jobs`; on_item sees every article and reject (progress)."""
     # Validation reports on every language and length: the checks, not the filters, decide.
     config = config.model_copy(update={"langs": None, "min_chars": None, "dedup": "off"})
     check_config(config)
     c = _Checker(options)
     if options.against is not None:
         c.against(options.against)
-    for src in read_sources(paths, config):
+    for src, analyses in _units(paths, config, jobs):
         c.files += 1
         if isinstance(src, Reject):
             c.reject(src)
+            if on_item is not None:
+                on_item(src)
             continue
         c.name(src)
-        for a in analyse_source(src, config):
+        for a in analyses:
             if isinstance(a.item, Reject):
                 c.reject(a.item)
             else:
                 c.article(a.item, a.cleaned)
+            if on_item is not None:
+                on_item(a.item)
     c.chrome()
     errors = sum(1 for f in c.findings if f.severity is Severity.ERROR)
     return ValidationReport(
