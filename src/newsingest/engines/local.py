@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,18 +24,16 @@ IN_FLIGHT_PER_JOB = 3
 T = TypeVar("T")
 
 
-def _exit_worker(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the pool: no KeyboardInterrupt
-    tracebacks from every worker. SIGTERM (the pool's own terminate, or a whole process group
-    stopped) ends a worker through SystemExit, not a bare kill: a worker idle in the task
-    queue holds the queue's lock, and only unwinding releases it; a killed holder would leave
-    the parent's pool shutdown waiting for that lock forever."""
+    """Workers get a process group of their own, so Ctrl-C at a terminal or a SIGTERM to the
+    run's group reaches only the parent, which stops the pool: no KeyboardInterrupt traceback
+    from every worker, and no worker killed while it holds the task queue's lock (the pool's
+    shutdown would wait for that lock forever). The pool's own terminate still kills them
+    (SIGTERM, default action); if the parent dies, they see the task pipe close and exit."""
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_worker)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _work(
