@@ -130,3 +130,22 @@ def test_folder_with_foreign_files_or_a_file_is_refused(drop: Path, tmp_path: Pa
     target.write_text("x")
     with pytest.raises(OutputError, match="is a file"):
         run_dask([str(drop)], IngestConfig(), target, scheduler="tcp://127.0.0.1:1")
+
+
+def test_cli_resume_after_a_changed_drop(drop: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsingest.cli import cli
+
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        args = ["parse", str(drop), "--engine", "dask", "-o", str(out), "--partitions", "3"]
+        args += ["--scheduler", cluster.scheduler_address]
+        first = CliRunner().invoke(cli, args)
+        assert first.exit_code == 1 and "(3 computed now)" in first.stderr  # one empty file
+        (drop / "010_000000000000000a.txt").write_text(EN_PAGE)  # the reject is fixed
+        second = CliRunner().invoke(cli, args)
+        again = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0 and "12 records, 0 rejects" in second.stderr
+    assert "(1 computed now)" in second.stderr and "(0 computed now)" in again.stderr
+    assert shard_lines(out, "records") == local_lines(drop)[0]

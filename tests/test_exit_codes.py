@@ -300,3 +300,16 @@ def test_pyproject_langs_as_a_string_is_a_comma_list(
     code, text = pyproject(tmp_path, monkeypatch, 'langs = "en"\nignore = "NI008,NI009"', drop)
     assert code == 1
     assert "NI011" in {f["code"] for f in json.loads(text[: text.rindex("}") + 1])["findings"]}
+
+
+def test_readme_exit_code_table_lists_the_codes_the_cli_uses() -> None:
+    from newsingest import cli as cli_module
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    codes = [row.split("|")[1].strip() for row in table.splitlines()[2:]]
+    assert codes == ["0", "1", "2", "3", "130 / 143"]
+    used = [cli_module.EXIT_OK, cli_module.EXIT_REJECTS, cli_module.EXIT_USAGE]
+    assert [*used, cli_module.EXIT_FAILED] == [0, 1, 2, 3]

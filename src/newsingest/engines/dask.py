@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+import signal
+import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -218,6 +221,11 @@ def _remove_unlisted(out: Path, parts: int, keep_manifest: bool) -> None:
     sweep_stale_temps(str(out))
 
 
+def _quiet_dask_logs() -> None:
+    for name in ("asyncio", "distributed", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _client(stack: ExitStack, scheduler: str | None, workers: int) -> Any:
     try:
         from distributed import Client, LocalCluster
@@ -226,11 +234,20 @@ def _client(stack: ExitStack, scheduler: str | None, workers: int) -> Any:
     try:
         if scheduler is not None:
             return stack.enter_context(Client(scheduler))  # type: ignore[no-untyped-call]
-        cluster = stack.enter_context(
-            LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        # The cluster's processes start with SIGINT ignored (kept across their exec): Ctrl-C at
+        # a terminal reaches the whole process group, and only this process should act on it
+        # (it closes the cluster); otherwise every worker prints its KeyboardInterrupt.
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            cluster = stack.enter_context(
+                LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             )
-        )
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         return stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as e:
         what = f"scheduler {scheduler}" if scheduler else "a local Dask cluster"
@@ -257,6 +274,23 @@ def run_dask(
     if config.dedup != "off":
         raise SettingsError("--dedup needs the whole stream: use the local engine")
     _check_folder(out)
+    try:
+        return _run(paths, config, out, scheduler, partitions, workers)
+    except BaseException:
+        # Interrupted or failed: the local cluster is closed by now, so the temp files of
+        # the shards its workers were writing have no live owner and go.
+        sweep_stale_temps(str(out))
+        raise
+
+
+def _run(
+    paths: Sequence[str],
+    config: IngestConfig,
+    out: Path,
+    scheduler: str | None,
+    partitions: int | None,
+    workers: int,
+) -> Manifest:
     with ExitStack() as stack:
         client = _client(stack, scheduler, workers) if scheduler is not None else None
         files = input_files(paths, config)
@@ -281,7 +315,14 @@ def run_dask(
                 client.submit(run_shard, k, parts[k], config, str(out), prints[k], pure=False)
                 for k in todo
             ]
-            for k, result in zip(todo, client.gather(futures), strict=True):
+            try:
+                results = client.gather(futures)
+            except BaseException:
+                # Ctrl-C or SIGTERM: finished shards are marked done, a rerun resumes. Without
+                # this, closing the cluster logs a traceback per pending gather.
+                _quiet_dask_logs()
+                raise
+            for k, result in zip(todo, results, strict=True):
                 shards[k] = ShardInfo.model_validate(result)
     ordered = [shards[k] for k in range(len(parts))]
     manifest = Manifest(
