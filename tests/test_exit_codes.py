@@ -313,3 +313,14 @@ def test_readme_exit_code_table_lists_the_codes_the_cli_uses() -> None:
     assert codes == ["0", "1", "2", "3", "130 / 143"]
     used = [cli_module.EXIT_OK, cli_module.EXIT_REJECTS, cli_module.EXIT_USAGE]
     assert [*used, cli_module.EXIT_FAILED] == [0, 1, 2, 3]
+
+
+def test_records_and_rejects_to_the_same_place_is_a_usage_error(
+    drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_reading(monkeypatch)
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("parse", str(drop), "-o", str(out), "--rejects", str(out))
+    assert code == 2 and "-o and --rejects are the same file" in err
+    code, _, err = run("parse", str(drop), "--rejects", "-")
+    assert code == 2 and "both go to stdout" in err

@@ -312,6 +312,13 @@ def _parse_local(
     any input is read. A rejects file that fails (a full disk) costs only itself: the run
     goes on, the records file is still written, and the exit code is 3 with a line saying so.
     A records file that fails ends the run: no file is replaced."""
+    same = rejects_path and (
+        rejects_path == output or os.path.realpath(rejects_path) == os.path.realpath(output)
+    )
+    if same and output not in ("-", ""):
+        raise click.UsageError(f"-o and --rejects are the same file ({output}): give two names")
+    if rejects_path in ("-", "") and output in ("-", ""):
+        raise click.UsageError("-o and --rejects both go to stdout: give --rejects a file name")
     records = JsonlWriter(output).open()
     rejects: JsonlWriter | None = None
     rejects_error: OutputError | None = None

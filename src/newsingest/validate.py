@@ -7,6 +7,7 @@ import json
 import os
 import re
 import tomllib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .config import IngestConfig
-from .dedup import DuplicateIndex
+from .dedup import DuplicateIndex, signature
 from .errors import NewsIngestError
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .pipeline import Analysis, analyse_source, check_config
@@ -196,7 +197,9 @@ class _Checker:
         else:
             self.add("NI007", r.source, f"{r.reason.value} ({r.detail})")
 
-    def article(self, a: Article, cleaned: CleanResult | None) -> None:
+    def article(
+        self, a: Article, cleaned: CleanResult | None, sig: array[int] | None = None
+    ) -> None:
         self.articles += 1
         o = self.options
         if a.id in self.ids:
@@ -225,7 +228,7 @@ class _Checker:
                 a.source,
                 f"{a.language} at confidence {a.language_confidence:.2f} < {o.min_confidence}",
             )
-        match = self.dups.check_and_add(a.source, a.sha256, a.text)
+        match = self.dups.check_and_add(a.source, a.sha256, a.text, sig)
         if match is not None:
             code = "NI013" if match.kind == "exact" else "NI014"
             self.add(
@@ -246,17 +249,29 @@ class _Checker:
                     self.add("NI015", f, f"{text[:60]!r} is kept in {len(files)} files", line)
 
 
+Checked = tuple[Analysis, "array[int] | None"]
+
+
+def _analyse(src: Source, config: IngestConfig) -> list[Checked]:
+    """A unit's analyses, each article with its MinHash signature: the near-duplicate check's
+    costly half, done here so that it runs in the workers."""
+    return [
+        (a, signature(a.item.text) if isinstance(a.item, Article) else None)
+        for a in analyse_source(src, config)
+    ]
+
+
 def _units(
     paths: Sequence[str], config: IngestConfig, jobs: int
-) -> Iterator[tuple[Source | Reject, list[Analysis]]]:
+) -> Iterator[tuple[Source | Reject, list[Checked]]]:
     """Each input unit with its analyses, in input order, on `jobs` processes."""
     if jobs > 1:
         from .engines.local import map_sources
 
-        yield from map_sources(read_sources(paths, config), config, jobs, analyse_source)
+        yield from map_sources(read_sources(paths, config), config, jobs, _analyse)
         return
     for src in read_sources(paths, config):
-        yield src, [] if isinstance(src, Reject) else analyse_source(src, config)
+        yield src, [] if isinstance(src, Reject) else _analyse(src, config)
 
 
 def validate_paths(
@@ -282,11 +297,11 @@ def validate_paths(
                 on_item(src)
             continue
         c.name(src)
-        for a in analyses:
+        for a, sig in analyses:
             if isinstance(a.item, Reject):
                 c.reject(a.item)
             else:
-                c.article(a.item, a.cleaned)
+                c.article(a.item, a.cleaned, sig)
             if on_item is not None:
                 on_item(a.item)
     c.chrome()
