@@ -324,3 +324,21 @@ def test_records_and_rejects_to_the_same_place_is_a_usage_error(
     assert code == 2 and "-o and --rejects are the same file" in err
     code, _, err = run("parse", str(drop), "--rejects", "-")
     assert code == 2 and "both go to stdout" in err
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to find the file")
+def test_failed_records_file_replaces_neither_file(
+    bad_drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = tmp_path / "full"
+    full.mkdir()
+    rejects = tmp_path / "rejects.jsonl"
+    rejects.write_text("earlier\n")
+    full_disk(monkeypatch, full)
+    # Three records fit in the write buffer: the disk is found full when the file is finished.
+    code, _, err = run(
+        "parse", str(bad_drop), "-j", "1", "-o", str(full / "o.jsonl"), "--rejects", str(rejects)
+    )
+    assert code == 3 and "No space left on device" in err
+    assert rejects.read_text() == "earlier\n" and list(full.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drop", "full", "rejects.jsonl"]

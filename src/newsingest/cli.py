@@ -348,18 +348,17 @@ def _parse_local(
                         f"newsingest: rejected {item.source}: {item.reason.value} ({item.detail})",
                         markup=False,
                     )
-        if rejects is not None:
-            try:
-                rejects.commit()
-            except OutputError as e:
-                rejects_error = e
-            rejects = None
+        records.commit()  # first: when it fails, neither file is replaced
     except BaseException:
         records.discard()
         if rejects is not None:
             rejects.discard()
         raise
-    records.commit()
+    if rejects is not None:
+        try:
+            rejects.commit()
+        except OutputError as e:
+            rejects_error = e
     err.print(f"newsingest: {summary.line()}", markup=False)
     if rejects_error is not None:
         where = "stdout" if output in ("-", "") else output

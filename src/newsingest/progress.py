@@ -17,6 +17,7 @@ from .models import Item, Reject
 
 # Seconds between two plain progress lines: a steady trickle in a CI log, not a flood.
 LINE_INTERVAL = 10.0
+LOOKAHEAD = 1000
 
 Mode = Literal["live", "lines"]
 
@@ -78,7 +79,9 @@ class Progress:
     def _advance(self, source: str) -> None:
         if self.inputs is None:
             return
-        for k in range(self.done, len(self.inputs)):
+        # Items come in input order; a bounded look-ahead keeps a source that matches no
+        # input (it should not happen) from costing a scan of the whole list per item.
+        for k in range(self.done, min(self.done + LOOKAHEAD, len(self.inputs))):
             p = self.inputs[k]
             if source == p or source.startswith((p + "!", p + "#")):
                 self.done = k
