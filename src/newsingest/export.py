@@ -51,6 +51,8 @@ def _temp_prefix() -> str:
 
 
 def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) sends CTRL_C_EVENT there: never sweep
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
