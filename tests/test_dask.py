@@ -69,3 +69,83 @@ def test_resume_redoes_only_missing_shards(drop: Path, tmp_path: Path) -> None:
     after = {p.name: p.read_bytes() for p in out.glob("part-*.jsonl.gz")}
     assert after == before
     assert shard_lines(out, "records") == local_lines(drop)[0]
+
+
+def test_resume_recomputes_what_changed_and_clears_what_is_not_listed(
+    drop: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    other = tmp_path / "other"
+    other.mkdir()
+    # Another drop of the same size: same file count, names and byte sizes, other words.
+    for p in sorted(drop.iterdir()):
+        data = p.read_bytes()
+        (other / p.name).write_bytes(data.replace(b"valley", b"gorges"))
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        first = run_dask([str(drop)], IngestConfig(), out, scheduler=address, partitions=5)
+        assert first.computed == [0, 1, 2, 3, 4]
+        # The other drop copied over the first, file for file: every shard is redone.
+        for p in sorted(other.iterdir()):
+            (drop / p.name).write_bytes(p.read_bytes())
+        second = run_dask([str(drop)], IngestConfig(), out, scheduler=address, partitions=5)
+        assert second.computed == [0, 1, 2, 3, 4]
+        assert "gorges" in shard_lines(out, "records") and "valley" not in shard_lines(
+            out, "records"
+        )
+        # Other options shape other records: redone, and the language filter applies.
+        third = run_dask(
+            [str(drop)], IngestConfig(langs=("hi",)), out, scheduler=address, partitions=5
+        )
+        assert third.computed == [0, 1, 2, 3, 4] and third.records == 0
+        # Fewer partitions: the shards of the earlier plan are removed, not left to be read.
+        fourth = run_dask([str(drop)], IngestConfig(), out, scheduler=address, partitions=2)
+    assert fourth.computed == [0, 1]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_manifest.json",
+        "part-00000.done.json",
+        "part-00000.jsonl.gz",
+        "part-00001.done.json",
+        "part-00001.jsonl.gz",
+        "rejects-00000.jsonl.gz",
+        "rejects-00001.jsonl.gz",
+    ]
+    # `zcat out/part-*.jsonl.gz` is the corpus: records only, in order.
+    corpus = "".join(
+        gzip.decompress(p.read_bytes()).decode() for p in sorted(out.glob("part-*.jsonl.gz"))
+    )
+    assert corpus == local_lines(drop)[0]
+
+
+def test_folder_with_foreign_files_or_a_file_is_refused(drop: Path, tmp_path: Path) -> None:
+    from newsingest.errors import OutputError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match=r"notes\.txt.*newsingest did not write"):
+        run_dask([str(drop)], IngestConfig(), out, scheduler="tcp://127.0.0.1:1")
+    assert (out / "notes.txt").read_text() == "mine"
+    target = tmp_path / "file.jsonl"
+    target.write_text("x")
+    with pytest.raises(OutputError, match="is a file"):
+        run_dask([str(drop)], IngestConfig(), target, scheduler="tcp://127.0.0.1:1")
+
+
+def test_cli_resume_after_a_changed_drop(drop: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsingest.cli import cli
+
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        args = ["parse", str(drop), "--engine", "dask", "-o", str(out), "--partitions", "3"]
+        args += ["--scheduler", cluster.scheduler_address]
+        first = CliRunner().invoke(cli, args)
+        assert first.exit_code == 1 and "(3 computed now)" in first.stderr  # one empty file
+        (drop / "010_000000000000000a.txt").write_text(EN_PAGE)  # the reject is fixed
+        second = CliRunner().invoke(cli, args)
+        again = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0 and "12 records, 0 rejects" in second.stderr
+    assert "(1 computed now)" in second.stderr and "(0 computed now)" in again.stderr
+    assert shard_lines(out, "records") == local_lines(drop)[0]

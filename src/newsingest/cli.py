@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,24 +19,27 @@ from rich.table import Table
 from . import __version__
 from .clean.catalog import decisions
 from .config import DEFAULT_DELIMITER, IngestConfig
-from .errors import InputNotFoundError, NewsIngestError, RulesError
+from .errors import InputNotFoundError, NewsIngestError, OutputError, RulesError, SettingsError
 from .explain import Explanation, explain_paths, render
-from .export import JsonlWriter, Summary, to_json, write_items
+from .export import JsonlWriter, Summary, to_json
 from .models import REJECT_REASON_HELP, Article, Reject
 from .pipeline import parse_paths
-from .reader import scan_inputs
+from .progress import Progress, progress_mode
+from .reader import Inputs, input_files, scan_inputs
+from .settings import check_delimiter, parse_langs, pyproject_settings, suggest_code
 from .stats import corpus_stats, render_stats
 from .validate import (
     CODES,
     ValidateOptions,
     github_annotations,
-    load_pyproject,
     render_report,
     validate_paths,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
+# One meaning each (README "Exit codes"); a signal gives 128 + its number (130, 143).
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
 
 def input_options(f: F) -> F:
@@ -98,13 +103,16 @@ def input_options(f: F) -> F:
 
 
 def config_from_options(**opts: Any) -> IngestConfig:
-    """The one place where CLI options become an IngestConfig."""
+    """The one place where CLI options become an IngestConfig; a setting that cannot work is
+    a SettingsError (usage error) here, before any input is read."""
     langs = opts.get("langs")
+    if not opts.get("no_split"):
+        check_delimiter(opts["delimiter"])
     return IngestConfig(
         glob=opts["glob"],
         max_bytes=opts["max_bytes"],
         delimiter=None if opts.get("no_split") else opts["delimiter"],
-        langs=tuple(sorted({x.strip() for x in langs.split(",") if x.strip()})) if langs else None,
+        langs=parse_langs(langs) if langs is not None else None,
         min_chars=opts.get("min_chars"),
         rules_file=opts.get("rules_file"),
         cleaner="off" if opts.get("no_clean") else opts.get("cleaner") or "model",
@@ -115,15 +123,63 @@ def config_from_options(**opts: Any) -> IngestConfig:
     )
 
 
+class RunFailed(click.ClickException):
+    """The run could not finish: nothing, or not everything, was written (exit 3)."""
+
+    exit_code = EXIT_FAILED
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"newsingest: error: {self.format_message()}", err=True)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised where the run is so it unwinds like Ctrl-C (temp files removed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _quiet_stdout() -> None:
+    # Point stdout at devnull so the interpreter's final flush cannot fail again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 @contextmanager
 def library_errors() -> Iterator[None]:
-    """Map library exceptions to click's: bad input paths or rules are usage errors (exit 2)."""
+    """Map what can end a run to one line on stderr and its exit code: bad paths, rules or
+    settings are usage errors (2); an output that cannot be written, a missing extra or an
+    unreachable scheduler fail the run (3); Ctrl-C is 130 and SIGTERM 143, after the temp
+    files are gone; a closed stdout (| head) ends the run quietly with 0."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         yield
-    except (InputNotFoundError, RulesError) as e:
-        raise click.UsageError(f"{e}") from e
+    except (InputNotFoundError, RulesError, SettingsError) as e:
+        raise click.UsageError(f"{e}") from None
     except NewsIngestError as e:
-        raise click.ClickException(str(e)) from e
+        raise RunFailed(str(e)) from None
+    except KeyboardInterrupt as e:
+        signum = e.signum if isinstance(e, Interrupted) else signal.SIGINT
+        name = signal.Signals(signum).name
+        click.echo(f"newsingest: interrupted ({name})", err=True)
+        sys.exit(128 + signum)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+    except OSError as e:
+        where = e.filename or "stdout"
+        raise RunFailed(f"{where}: {e.strerror or e}") from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -202,7 +258,8 @@ def cli() -> None:
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Progress bar on stderr (default: when stderr is a terminal).",
+    help="Progress on stderr: a live line on a terminal; with --progress, plain lines every "
+    "10 s elsewhere (CI logs). Default: live on a terminal only.",
 )
 def parse(
     paths: tuple[str, ...],
@@ -220,65 +277,152 @@ def parse(
 
     \b
     Exit codes: 0 every input became a record; 1 some inputs were rejected
-    (the records are still written; stderr says which and why); 2 usage error.
+    (the records are still written; stderr says which and why); 2 usage error;
+    3 the run failed (an output could not be written, no Dask, no scheduler):
+    not everything was written; 130/143 interrupted by SIGINT/SIGTERM.
     """
-    config = config_from_options(**opts)
-    # This run's own files are never its inputs (--glob '*' with -o inside the input folder).
-    own = {os.path.realpath(p) for p in (output, rejects_path) if p and p != "-"}
-    config = config.model_copy(update={"exclude": frozenset(own)})
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with library_errors():
-        inputs = scan_inputs(paths, config)
+        config = config_from_options(**opts)
+        # This run's own files are never its inputs (--glob '*' with -o inside the input folder).
+        own = {os.path.realpath(p) for p in (output, rejects_path) if p and p != "-"}
+        config = config.model_copy(update={"exclude": frozenset(own)})
+        if engine == "dask":
+            _parse_dask(paths, config, output, rejects_path, scheduler, partitions, jobs, err)
+        code = _parse_local(paths, config, output, rejects_path, jobs, quiet, progress, err)
+    sys.exit(code)
+
+
+def _scan_and_warn(
+    paths: tuple[str, ...], config: IngestConfig, quiet: bool, err: Console
+) -> Inputs:
+    """The inputs the paths stand for; warnings for paths that yield nothing and for files
+    the glob skipped (with -q, only the first kind: it is always worth a line)."""
+    inputs = scan_inputs(paths, config)
     warnings = inputs.warnings(config.glob)
-    if quiet:  # a path that yields nothing is always worth a line; skipped files are not
+    if quiet:
         warnings = warnings[: len(inputs.empty)]
     for warning in warnings:
         err.print(f"newsingest: warning: {warning}", markup=False)
-    if engine == "dask":
-        if output in ("-", ""):
-            raise click.UsageError("--engine dask writes shards: give a directory with -o")
-        with library_errors():
-            from .engines.dask import run_dask
+    return inputs
 
-            manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs)
-        reasons: dict[str, int] = {}
-        for shard in manifest.shards:
-            for k, v in shard.by_reason.items():
-                reasons[k] = reasons.get(k, 0) + v
-        detail = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
-        err.print(
-            f"newsingest: {manifest.records} records, {manifest.rejects} rejects"
-            f"{f' ({detail})' if detail else ''} in {manifest.partitions} shards "
-            f"({len(manifest.computed)} computed now) -> {output}",
-            markup=False,
-        )
-        sys.exit(EXIT_REJECTS if manifest.rejects else EXIT_OK)
-    summary = Summary()
-    with (
-        library_errors(),
-        JsonlWriter(output) as records,
-        JsonlWriter(rejects_path) if rejects_path else _null() as rejects,
-    ):
-        items = parse_paths(inputs, config, jobs=jobs)
-        show = err.is_terminal if progress is None else progress
-        with err.status("parsing…", spinner="dots") if show else _null() as status:
+
+def _parse_dask(
+    paths: tuple[str, ...],
+    config: IngestConfig,
+    output: str,
+    rejects_path: str | None,
+    scheduler: str | None,
+    partitions: int | None,
+    jobs: int,
+    err: Console,
+) -> None:
+    if output in ("-", ""):
+        raise click.UsageError("--engine dask writes shards: give a directory with -o")
+    if rejects_path:
+        raise click.UsageError("--engine dask writes rejects as shards in -o; drop --rejects")
+    from .engines.dask import run_dask
+
+    _scan_and_warn(paths, config, False, err)
+    manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs)
+    reasons: dict[str, int] = {}
+    for shard in manifest.shards:
+        for k, v in shard.by_reason.items():
+            reasons[k] = reasons.get(k, 0) + v
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()))
+    err.print(
+        f"newsingest: {manifest.records} records, {manifest.rejects} rejects"
+        f"{f' ({detail})' if detail else ''} in {manifest.partitions} shards "
+        f"({len(manifest.computed)} computed now) -> {output}",
+        markup=False,
+    )
+    sys.exit(EXIT_REJECTS if manifest.rejects else EXIT_OK)
+
+
+def _parse_local(
+    paths: tuple[str, ...],
+    config: IngestConfig,
+    output: str,
+    rejects_path: str | None,
+    jobs: int,
+    quiet: bool,
+    progress: bool | None,
+    err: Console,
+) -> int:
+    """Write records and rejects; the exit code. Both targets are opened (checked) before
+    any input is read. A rejects file that fails (a full disk) costs only itself: the run
+    goes on, the records file is still written, and the exit code is 3 with a line saying so.
+    A records file that fails ends the run: no file is replaced."""
+    same = rejects_path and (
+        rejects_path == output or os.path.realpath(rejects_path) == os.path.realpath(output)
+    )
+    if same and output not in ("-", ""):
+        raise click.UsageError(f"-o and --rejects are the same file ({output}): give two names")
+    if rejects_path in ("-", "") and output in ("-", ""):
+        raise click.UsageError("-o and --rejects both go to stdout: give --rejects a file name")
+    records = JsonlWriter(output).open()
+    rejects: JsonlWriter | None = None
+    rejects_error: OutputError | None = None
+    try:
+        rejects = JsonlWriter(rejects_path).open() if rejects_path else None
+        inputs = _scan_and_warn(paths, config, quiet, err)
+        mode = progress_mode(progress, err.is_terminal)
+        listing = list(inputs.entries) if mode == "lines" else None
+        summary = Summary()
+        with (
+            _closing(parse_paths(inputs, config, jobs=jobs)) as items,
+            Progress(err, mode, listing) as shown,
+        ):
             for item in items:
                 summary.add(item)
-                write_items(item, records, rejects)
-                if isinstance(item, Reject) and not quiet:
+                shown.item(item)
+                if not isinstance(item, Reject):
+                    records.write(item)
+                    continue
+                if rejects is not None:
+                    try:
+                        rejects.write(item)
+                    except OutputError as e:
+                        rejects.discard()
+                        rejects, rejects_error = None, e
+                if not quiet:
                     err.print(
                         f"newsingest: rejected {item.source}: {item.reason.value} ({item.detail})",
                         markup=False,
                     )
-                if status is not None and (summary.records + summary.rejects) % 50 == 0:
-                    status.update(f"parsing… {summary.records} records, {summary.rejects} rejects")
+        records.commit()  # first: when it fails, neither file is replaced
+    except BaseException:
+        records.discard()
+        if rejects is not None:
+            rejects.discard()
+        raise
+    if rejects is not None:
+        try:
+            rejects.commit()
+        except OutputError as e:
+            rejects_error = e
     err.print(f"newsingest: {summary.line()}", markup=False)
-    sys.exit(EXIT_REJECTS if summary.rejects else EXIT_OK)
+    if rejects_error is not None:
+        where = "stdout" if output in ("-", "") else output
+        err.print(
+            f"newsingest: error: {rejects_error}; the rejects were not saved "
+            f"(the records were written to {where})",
+            markup=False,
+        )
+        return EXIT_FAILED
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
 
 
 @contextmanager
-def _null() -> Iterator[Any]:
-    yield None
+def _closing(items: Iterator[T]) -> Iterator[Iterator[T]]:
+    """Close a generator on the way out, so an interrupted run stops its worker pool now,
+    not when the generator is collected."""
+    try:
+        yield items
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
 
 
 @cli.command()
@@ -291,15 +435,15 @@ def explain(paths: tuple[str, ...], as_json: bool, width: int, **opts: Any) -> N
 
     Also shows the title and published-date picks. Blank lines are not listed.
     """
-    config = config_from_options(**opts)
     out = Console(highlight=False, width=max(width + 40, 80))
     with library_errors():
+        config = config_from_options(**opts)
         results = explain_paths(paths, config)
-    for r in results:
-        if isinstance(r, Explanation) and not as_json:
-            render(r, out, width)
-        else:
-            click.echo(to_json(r))
+        for r in results:
+            if isinstance(r, Explanation) and not as_json:
+                render(r, out, width)
+            else:
+                click.echo(to_json(r))
     sys.exit(EXIT_REJECTS if any(isinstance(r, Reject) for r in results) else EXIT_OK)
 
 
@@ -333,6 +477,20 @@ def explain(paths: tuple[str, ...], as_json: bool, width: int, **opts: Any) -> N
     help="Switch a check off by code (NI005); repeatable or comma-separated.",
 )
 @click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes; the report is the same for any value.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on stderr: a live line on a terminal; with --progress, plain lines every "
+    "10 s elsewhere (CI logs). Default: live on a terminal only.",
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -342,6 +500,8 @@ def validate(
     against: Path | None,
     ignore_codes: tuple[str, ...],
     strict: bool | None,
+    jobs: int,
+    progress: bool | None,
     **opts: Any,
 ) -> None:
     """Check a seed drop (files, directories, archives) before it is merged.
@@ -351,21 +511,26 @@ def validate(
     the README ("Validate drops in CI").
 
     \b
-    Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 usage error.
+    Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 usage error
+    (a bad option or [tool.newsingest] setting); 3 the run failed; 130/143 interrupted.
     """
-    config = config_from_options(**opts)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     with library_errors():
+        config = config_from_options(**opts)
         options = validate_options(
             Path.cwd(), langs, min_chars, min_confidence, against, ignore_codes, strict
         )
-        report = validate_paths(paths, config, options)
-    if fmt == "json":
-        click.echo(report.model_dump_json(indent=2))
-    elif fmt == "github":
-        for line in github_annotations(report):
-            click.echo(line)
-    else:
-        render_report(report, Console(highlight=False, soft_wrap=True))
+        mode = progress_mode(progress, err.is_terminal)
+        listing = input_files(paths, config) if mode == "lines" else None
+        with Progress(err, mode, listing, verb="validating") as shown:
+            report = validate_paths(paths, config, options, jobs=jobs, on_item=shown.item)
+        if fmt == "json":
+            click.echo(report.model_dump_json(indent=2))
+        elif fmt == "github":
+            for line in github_annotations(report):
+                click.echo(line)
+        else:
+            render_report(report, Console(highlight=False, soft_wrap=True))
     failed = report.errors or (options.strict and report.warnings)
     sys.exit(EXIT_REJECTS if failed else EXIT_OK)
 
@@ -379,24 +544,25 @@ def validate_options(
     ignore: tuple[str, ...],
     strict: bool | None,
 ) -> ValidateOptions:
-    """CLI options over [tool.newsingest] over defaults."""
-    conf = load_pyproject(cwd)
+    """CLI options over [tool.newsingest] over defaults; every setting checked (usage errors)."""
+    conf = pyproject_settings(cwd)
     codes = {c.strip().upper() for item in ignore for c in item.split(",") if c.strip()}
-    codes |= {str(c).upper() for c in conf.get("ignore", [])}
+    codes |= {c.upper() for c in conf.ignore}
     unknown = sorted(codes - set(CODES))
     if unknown:
-        raise click.UsageError(f"unknown check code(s): {', '.join(unknown)}")
-    lang_list = langs.split(",") if langs else conf.get("langs")
+        where = f"--ignore or {conf.path} ignore" if conf.path else "--ignore"
+        raise SettingsError(
+            f"{where}: unknown check code(s): {', '.join(unknown)}{suggest_code(unknown[0], CODES)}"
+        )
     defaults = ValidateOptions()
+    confidence = (min_confidence, conf.min_confidence, defaults.min_confidence)
     return ValidateOptions(
-        langs=tuple(sorted(x.strip() for x in lang_list)) if lang_list else None,
-        min_chars=min_chars if min_chars is not None else conf.get("min-chars", defaults.min_chars),
-        min_confidence=min_confidence
-        if min_confidence is not None
-        else conf.get("min-confidence", defaults.min_confidence),
+        langs=parse_langs(langs) if langs is not None else conf.langs,
+        min_chars=next(v for v in (min_chars, conf.min_chars, defaults.min_chars) if v is not None),
+        min_confidence=next(v for v in confidence if v is not None),
         ignore=frozenset(codes),
         against=against,
-        strict=strict if strict is not None else bool(conf.get("strict", False)),
+        strict=next(v for v in (strict, conf.strict, False) if v is not None),
     )
 
 
@@ -412,10 +578,10 @@ def stats(records: Path, rejects: Path | None, as_json: bool) -> None:
     """Summarize a records file (.jsonl or .jsonl.gz): languages, sizes, rules, rejects."""
     with library_errors():
         s = corpus_stats(records, rejects)
-    if as_json:
-        click.echo(s.model_dump_json(indent=2))
-        return
-    render_stats(s, Console(highlight=False))
+        if as_json:
+            click.echo(s.model_dump_json(indent=2))
+            return
+        render_stats(s, Console(highlight=False))
 
 
 @cli.command()
@@ -466,11 +632,10 @@ def reasons() -> None:
 
 
 def main() -> None:
-    """Console entry point; a closed stdout (| head) ends the run quietly."""
+    """Console entry point; a closed stdout (| head) ends the run quietly. The commands map
+    their own errors (library_errors); this catches what happens outside them (--help | head)."""
     try:
         cli.main(prog_name="newsingest", standalone_mode=True)
     except BrokenPipeError:
-        # Point stdout at devnull so the interpreter's final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         sys.exit(EXIT_OK)

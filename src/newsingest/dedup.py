@@ -68,14 +68,18 @@ class DuplicateIndex:
         self._ids: list[str] = []
         self._sigs: list[array[int]] = []
 
-    def check_and_add(self, ident: str, sha256: str, text: str) -> Match | None:
-        """The earliest earlier article this one duplicates, if any; then remember this one."""
+    def check_and_add(
+        self, ident: str, sha256: str, text: str, sig: array[int] | None = None
+    ) -> Match | None:
+        """The earliest earlier article this one duplicates, if any; then remember this one.
+        `sig` is signature(text) when the caller computed it already (in a worker)."""
         if sha256 in self._exact:
             return Match("exact", self._exact[sha256], 1.0)
         self._exact[sha256] = ident
         if not self.near:
             return None
-        sig = signature(text)
+        if sig is None:
+            sig = signature(text)
         best: tuple[float, int] | None = None
         seen: set[int] = set()
         keys = [(band, hash(tuple(sig[band * ROWS : (band + 1) * ROWS]))) for band in range(BANDS)]

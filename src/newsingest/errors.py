@@ -11,3 +11,12 @@ class InputNotFoundError(NewsIngestError):
 
 class RulesError(NewsIngestError):
     """A cleaning rules file is malformed (bad regex, empty or duplicate pattern)."""
+
+
+class SettingsError(NewsIngestError):
+    """An option or a [tool.newsingest] setting has a value that cannot work (a usage error)."""
+
+
+class OutputError(NewsIngestError):
+    """An output target cannot be written: a folder given as a file, no such folder, no
+    permission, a full disk. The message names the path and the cause."""

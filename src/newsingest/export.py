@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import os
+import socket
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -14,7 +17,7 @@ from typing import IO, Self
 
 from pydantic import BaseModel
 
-from .errors import NewsIngestError
+from .errors import OutputError
 from .models import Article, Item, Reject
 
 
@@ -23,39 +26,224 @@ def to_json(model: BaseModel) -> str:
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
 
 
+# Temp files are named .newsingest-<host>-<pid>-<random>, so a later run can tell which ones
+# a killed run of this host left behind (SIGKILL, power loss) and sweep them.
+TEMP_PREFIX = ".newsingest-"
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where /proc allows (os.umask is a
+    process-wide set, unsafe while Dask worker threads create files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temp_prefix() -> str:
+    return f"{TEMP_PREFIX}{socket.gethostname()}-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) sends CTRL_C_EVENT there: never sweep
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def sweep_stale_temps(folder: str) -> list[str]:
+    """Remove the temp files that runs of this tool on this host left in folder and that no
+    live process owns; returns their names. Temp files of other hosts are left alone (their
+    run may still be going on a shared filesystem)."""
+    host = socket.gethostname()
+    removed: list[str] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(TEMP_PREFIX):
+            continue
+        parts = name[len(TEMP_PREFIX) :].rsplit("-", 2)
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if int(parts[1]) == os.getpid() or _alive(int(parts[1])):
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+            removed.append(name)
+        except OSError:
+            pass
+    return removed
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a directory; the file itself is synced
+    finally:
+        os.close(fd)
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    """Write a small text file through a synced temp file and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write ({e.strerror or e})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 class JsonlWriter:
-    """Writes lines to stdout ('-' or None) or to a file replaced atomically on success."""
+    """Writes lines to stdout ('-' or None) or to a file replaced atomically on success.
+
+    Opening checks the target before any work: a folder, a missing folder or one without
+    write permission is an OutputError naming the path. A symlink is written through (its
+    target is replaced, the link stays); a device or FIFO (/dev/null) is written directly.
+    The temp file is synced before the rename; an existing file keeps its mode, a new one
+    gets 0666 minus the umask. Any write failure (a full disk) is an OutputError, and the
+    temp file is removed."""
 
     def __init__(self, path: str | None) -> None:
         self.path = None if path in (None, "-") else path
         self._tmp: str | None = None
+        self._target: str | None = None
+        self._mode = 0o644
         self._fh: IO[str]
         self._raw: IO[bytes] | None = None
+        self._open = False
 
-    def __enter__(self) -> Self:
+    def _fail(self, e: OSError, doing: str = "cannot write") -> OutputError:
+        return OutputError(f"{self.path}: {doing} ({e.strerror or e})")
+
+    def open(self) -> Self:
         if self.path is None:
             self._fh = sys.stdout
+            self._open = True
             return self
-        folder = os.path.dirname(os.path.abspath(self.path))
+        target = os.path.realpath(self.path)
+        if os.path.isdir(target):
+            raise OutputError(f"{self.path}: is a directory; give a file name")
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise OutputError(f"{self.path}: no such folder {folder}; create it first")
         try:
-            fd, self._tmp = tempfile.mkstemp(prefix=".newsingest-", dir=folder)
+            st = os.stat(target)
+        except FileNotFoundError:
+            self._mode = 0o666 & ~_umask()
         except OSError as e:
-            raise NewsIngestError(
-                f"{self.path}: cannot write there ({e.strerror or e}); check the folder exists"
-                " and is writable"
-            ) from e
-        raw = os.fdopen(fd, "wb")
-        if self.path.endswith(".gz"):
-            # mtime=0 and no file name in the header: the same records give the same bytes.
-            self._raw = raw
-            gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
-            self._fh = _text(gz)
+            raise self._fail(e) from None
         else:
-            self._fh = _text(raw)
+            if not stat.S_ISREG(st.st_mode):  # /dev/null, a FIFO: no rename, write to it
+                try:
+                    raw: IO[bytes] = open(target, "wb")  # noqa: SIM115 - closed in commit
+                except OSError as e:
+                    raise self._fail(e) from None
+                self._wrap(raw)
+                return self
+            self._mode = stat.S_IMODE(st.st_mode)
+        sweep_stale_temps(folder)
+        try:
+            fd, self._tmp = tempfile.mkstemp(prefix=_temp_prefix(), dir=folder)
+        except OSError as e:
+            raise OutputError(
+                f"{self.path}: cannot write there ({e.strerror or e}); check the folder is writable"
+            ) from None
+        self._target = target
+        self._wrap(os.fdopen(fd, "wb"))
         return self
 
+    def _wrap(self, raw: IO[bytes]) -> None:
+        self._open = True
+        if self.path is not None and self.path.endswith(".gz"):
+            # mtime=0 and no file name in the header: the same records give the same bytes.
+            self._raw = raw
+            self._fh = _text(gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
+        else:
+            self._fh = _text(raw)
+
     def write(self, model: BaseModel) -> None:
-        self._fh.write(to_json(model) + "\n")
+        if self.path is None:  # stdout: a closed pipe stays a BrokenPipeError for the CLI
+            self._fh.write(to_json(model) + "\n")
+            return
+        try:
+            self._fh.write(to_json(model) + "\n")
+        except OSError as e:
+            raise self._fail(e) from None
+
+    def commit(self) -> None:
+        """Finish the file: flush, sync, rename over the target. Raises OutputError."""
+        if self.path is None:
+            self._fh.flush()
+            return
+        try:
+            self._fh.flush()
+            self._fh.close()
+            raw = self._raw
+            if raw is not None:
+                raw.flush()
+            if self._tmp is not None:
+                fd = os.open(self._tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            if raw is not None:
+                raw.close()
+            if self._tmp is not None and self._target is not None:
+                os.chmod(self._tmp, self._mode)
+                os.replace(self._tmp, self._target)
+                self._tmp = None
+                _fsync_folder(os.path.dirname(self._target))
+        except OSError as e:
+            self.discard()
+            raise self._fail(e) from None
+        finally:
+            self._open = False
+
+    def discard(self) -> None:
+        """Drop what was written: the temp file goes, the target is untouched."""
+        if self.path is None:
+            return
+        for fh in (self._fh if self._open else None, self._raw):
+            if fh is None:
+                continue
+            # A full disk fails the close too; the file is removed below.
+            with contextlib.suppress(OSError, ValueError):
+                fh.close()
+        self._open = False
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+    def __enter__(self) -> Self:
+        return self.open()
 
     def __exit__(
         self,
@@ -63,20 +251,10 @@ class JsonlWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.path is None:
-            self._fh.flush()
-            return
-        assert self._tmp is not None
-        try:
-            self._fh.close()
-            if self._raw is not None:
-                self._raw.close()
-            if exc_type is None:
-                os.chmod(self._tmp, 0o644)
-                os.replace(self._tmp, self.path)
-        finally:
-            if os.path.exists(self._tmp):
-                os.unlink(self._tmp)
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
 
 
 def _text(raw: IO[bytes] | gzip.GzipFile) -> IO[str]:

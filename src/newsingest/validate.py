@@ -7,7 +7,8 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from .config import IngestConfig
-from .dedup import DuplicateIndex
+from .dedup import DuplicateIndex, signature
 from .errors import NewsIngestError
-from .models import Article, CleanResult, Reject, RejectReason, Source
+from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .pipeline import Analysis, analyse_source, check_config
-from .reader import read_sources, scan_inputs
+from .reader import Inputs, read_sources, scan_inputs
 
 STRICT_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 
@@ -216,7 +217,13 @@ class _Checker:
         else:
             self.add("NI007", r.source, f"{r.reason.value} ({r.detail})")
 
-    def article(self, a: Article, cleaned: CleanResult | None, first_line: int | None) -> None:
+    def article(
+        self,
+        a: Article,
+        cleaned: CleanResult | None,
+        first_line: int | None,
+        sig: array[int] | None = None,
+    ) -> None:
         self.articles += 1
         o = self.options
         if a.id in self.ids:
@@ -249,7 +256,7 @@ class _Checker:
                 a.source,
                 f"{a.language} at confidence {a.language_confidence:.2f} < {o.min_confidence}",
             )
-        match = self.dups.check_and_add(a.source, a.sha256, a.text)
+        match = self.dups.check_and_add(a.source, a.sha256, a.text, sig)
         if match is not None:
             code = "NI013" if match.kind == "exact" else "NI014"
             self.add(
@@ -281,10 +288,40 @@ class _Checker:
                     self.add("NI015", f, f"{text[:60]!r} is kept in {len(files)} files", line)
 
 
+Checked = tuple[Analysis, "array[int] | None"]
+
+
+def _analyse(src: Source, config: IngestConfig) -> list[Checked]:
+    """A unit's analyses, each article with its MinHash signature: the near-duplicate check's
+    costly half, done here so that it runs in the workers."""
+    return [
+        (a, signature(a.item.text) if isinstance(a.item, Article) else None)
+        for a in analyse_source(src, config)
+    ]
+
+
+def _units(
+    paths: Sequence[str] | Inputs, config: IngestConfig, jobs: int
+) -> Iterator[tuple[Source | Reject, list[Checked]]]:
+    """Each input unit with its analyses, in input order, on `jobs` processes."""
+    if jobs > 1:
+        from .engines.local import map_sources
+
+        yield from map_sources(read_sources(paths, config), config, jobs, _analyse)
+        return
+    for src in read_sources(paths, config):
+        yield src, [] if isinstance(src, Reject) else _analyse(src, config)
+
+
 def validate_paths(
-    paths: Sequence[str], config: IngestConfig, options: ValidateOptions
+    paths: Sequence[str],
+    config: IngestConfig,
+    options: ValidateOptions,
+    jobs: int = 1,
+    on_item: Callable[[Item], None] | None = None,
 ) -> ValidationReport:
-    """Run every check over a drop; the findings come in input order, then NI015."""
+    """Run every check over a drop; the findings come in input order, then NI015. The
+    findings are the same for any `jobs`; on_item sees every article and reject (progress)."""
     # Validation reports on every language and length: the checks, not the filters, decide.
     config = config.model_copy(update={"langs": None, "min_chars": None, "dedup": "off"})
     check_config(config)
@@ -295,14 +332,21 @@ def validate_paths(
     for path in inputs.empty:
         c.add("NI017", path, f"no file matching --glob {config.glob!r} under {path}")
     c.skipped(inputs.skipped, config.glob)
-    for src in read_sources(inputs, config):
+    for src, analyses in _units(inputs, config, jobs):
         c.files += 1
         if isinstance(src, Reject):
             c.reject(src)
+            if on_item is not None:
+                on_item(src)
             continue
         c.name(src)
-        for a in analyse_source(src, config):
-            _check(c, a)
+        for a, sig in analyses:
+            if isinstance(a.item, Reject):
+                c.reject(a.item)
+            else:
+                c.article(a.item, a.cleaned, a.first_line, sig)
+            if on_item is not None:
+                on_item(a.item)
     c.chrome()
     errors = sum(1 for f in c.findings if f.severity is Severity.ERROR)
     return ValidationReport(
@@ -313,13 +357,6 @@ def validate_paths(
         findings=c.findings,
         skipped=list(inputs.skipped),
     )
-
-
-def _check(c: _Checker, a: Analysis) -> None:
-    if isinstance(a.item, Reject):
-        c.reject(a.item)
-    else:
-        c.article(a.item, a.cleaned, a.first_line)
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult
+from typing import TypeVar
 
 from ..config import IngestConfig
 from ..models import Item, Reject, Source
@@ -18,16 +21,26 @@ BATCH_BYTES = 1 << 20
 # Batches in flight per worker: enough to keep workers busy, few enough that memory stays flat.
 IN_FLIGHT_PER_JOB = 3
 
+T = TypeVar("T")
 
-def _work(args: tuple[list[Source | Reject], IngestConfig]) -> list[Item]:
-    batch, config = args
-    out: list[Item] = []
-    for src in batch:
-        if isinstance(src, Reject):
-            out.append(src)
-        else:
-            out.extend(process_source(src, config))
-    return out
+
+def _quiet_worker() -> None:
+    """Workers get a process group of their own, so Ctrl-C at a terminal or a SIGTERM to the
+    run's group reaches only the parent, which stops the pool: no KeyboardInterrupt traceback
+    from every worker, and no worker killed while it holds the task queue's lock (the pool's
+    shutdown would wait for that lock forever). The pool's own terminate still kills them
+    (SIGTERM, default action); if the parent dies, they see the task pipe close and exit."""
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _work(
+    args: tuple[list[Source | Reject], IngestConfig, Callable[[Source, IngestConfig], list[T]]],
+) -> list[list[T]]:
+    batch, config, fn = args
+    return [[] if isinstance(src, Reject) else fn(src, config) for src in batch]
 
 
 def _batches(sources: Iterable[Source | Reject]) -> Iterator[list[Source | Reject]]:
@@ -43,17 +56,34 @@ def _batches(sources: Iterable[Source | Reject]) -> Iterator[list[Source | Rejec
         yield batch
 
 
+def map_sources(
+    sources: Iterable[Source | Reject],
+    config: IngestConfig,
+    jobs: int,
+    fn: Callable[[Source, IngestConfig], list[T]],
+) -> Iterator[tuple[Source | Reject, list[T]]]:
+    """Each input unit with fn's results for it ([] for a reject), in input order, computed by
+    `jobs` worker processes. fn must be a module-level function (it is pickled)."""
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pending: deque[tuple[list[Source | Reject], AsyncResult[list[list[T]]]]] = deque()
+    limit = jobs * IN_FLIGHT_PER_JOB
+    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
+        for batch in _batches(sources):
+            pending.append((batch, pool.apply_async(_work, ((batch, config, fn),))))
+            while len(pending) >= limit or (pending and pending[0][1].ready()):
+                done, result = pending.popleft()
+                yield from zip(done, result.get(), strict=True)
+        while pending:
+            done, result = pending.popleft()
+            yield from zip(done, result.get(), strict=True)
+
+
 def run_parallel(
     sources: Iterable[Source | Reject], config: IngestConfig, jobs: int
 ) -> Iterator[Item]:
     """Same items as pipeline.run, in the same order, computed by `jobs` worker processes."""
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    pending: deque[AsyncResult[list[Item]]] = deque()
-    limit = jobs * IN_FLIGHT_PER_JOB
-    with ctx.Pool(jobs) as pool:
-        for batch in _batches(sources):
-            pending.append(pool.apply_async(_work, ((batch, config),)))
-            while len(pending) >= limit or (pending and pending[0].ready()):
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    for src, items in map_sources(sources, config, jobs, process_source):
+        if isinstance(src, Reject):
+            yield src
+        else:
+            yield from items
