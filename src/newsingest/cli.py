@@ -24,10 +24,9 @@ from .models import REJECT_REASON_HELP, Article, Reject
 from .pipeline import parse_paths
 from .stats import corpus_stats, render_stats
 from .validate import (
-    CODES,
-    ValidateOptions,
+    SettingsError,
     github_annotations,
-    load_pyproject,
+    load_options,
     render_report,
     validate_paths,
 )
@@ -321,9 +320,18 @@ def validate(
     """
     config = config_from_options(**opts)
     with library_errors():
-        options = validate_options(
-            Path.cwd(), langs, min_chars, min_confidence, against, ignore_codes, strict
-        )
+        try:
+            options = load_options(
+                Path.cwd(),
+                langs=langs,
+                min_chars=min_chars,
+                min_confidence=min_confidence,
+                against=against,
+                ignore=[c for item in ignore_codes for c in item.split(",")],
+                strict=strict,
+            )
+        except SettingsError as e:
+            raise click.UsageError(str(e)) from e
         report = validate_paths(paths, config, options)
     if fmt == "json":
         click.echo(report.model_dump_json(indent=2))
@@ -334,36 +342,6 @@ def validate(
         render_report(report, Console(highlight=False, soft_wrap=True))
     failed = report.errors or (options.strict and report.warnings)
     sys.exit(EXIT_REJECTS if failed else EXIT_OK)
-
-
-def validate_options(
-    cwd: Path,
-    langs: str | None,
-    min_chars: int | None,
-    min_confidence: float | None,
-    against: Path | None,
-    ignore: tuple[str, ...],
-    strict: bool | None,
-) -> ValidateOptions:
-    """CLI options over [tool.newsingest] over defaults."""
-    conf = load_pyproject(cwd)
-    codes = {c.strip().upper() for item in ignore for c in item.split(",") if c.strip()}
-    codes |= {str(c).upper() for c in conf.get("ignore", [])}
-    unknown = sorted(codes - set(CODES))
-    if unknown:
-        raise click.UsageError(f"unknown check code(s): {', '.join(unknown)}")
-    lang_list = langs.split(",") if langs else conf.get("langs")
-    defaults = ValidateOptions()
-    return ValidateOptions(
-        langs=tuple(sorted(x.strip() for x in lang_list)) if lang_list else None,
-        min_chars=min_chars if min_chars is not None else conf.get("min-chars", defaults.min_chars),
-        min_confidence=min_confidence
-        if min_confidence is not None
-        else conf.get("min-confidence", defaults.min_confidence),
-        ignore=frozenset(codes),
-        against=against,
-        strict=strict if strict is not None else bool(conf.get("strict", False)),
-    )
 
 
 @cli.command()

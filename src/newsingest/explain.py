@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +9,7 @@ from rich.table import Table
 from .config import IngestConfig
 from .models import LineDecision, Reject
 from .pipeline import analyse_source, check_config
-from .reader import read_sources
+from .reader import Paths, read_sources
 
 
 class Explanation(BaseModel):
@@ -28,9 +26,10 @@ class Explanation(BaseModel):
     decisions: tuple[LineDecision, ...]
 
 
-def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanation | Reject]:
+def explain_paths(paths: Paths, config: IngestConfig | None = None) -> list[Explanation | Reject]:
     """Decisions for each article in the inputs: the very code path of parse."""
     out: list[Explanation | Reject] = []
+    config = config or IngestConfig()
     check_config(config)
     for src in read_sources(paths, config):
         if isinstance(src, Reject):

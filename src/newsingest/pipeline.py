@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .bundles import split_bundle
@@ -17,7 +17,7 @@ from .langid import detect_language
 from .markup import html_to_text, looks_like_html
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .normalize import normalize_line, normalize_text
-from .reader import ids_for, read_sources
+from .reader import Paths, as_paths, check_paths, ids_for, read_sources
 
 
 def page_text(decoded: Decoded) -> tuple[str, str]:
@@ -194,7 +194,7 @@ def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[It
 DROP_WIDE_MAX_WORDS = 15
 
 
-def repeated_lines(paths: Sequence[str], config: IngestConfig) -> frozenset[int]:
+def repeated_lines(paths: Paths, config: IngestConfig) -> frozenset[int]:
     """First --drop-wide pass: digests of short lines found in drop_wide_min_files or more
     articles of the run. Needs no cleaning; memory is one counter entry per distinct line."""
     counts: dict[int, int] = {}
@@ -245,10 +245,11 @@ def check_config(config: IngestConfig) -> None:
     compiled_rules(config.rules_file)
 
 
-def parse_paths(
-    paths: Sequence[str], config: IngestConfig | None = None, jobs: int = 1
-) -> Iterator[Item]:
-    """Records and rejects for every input under paths, in input order."""
+def parse_paths(paths: Paths, config: IngestConfig | None = None, jobs: int = 1) -> Iterator[Item]:
+    """Records and rejects for every input under paths (one path, or several), in input order.
+    A path that does not exist raises InputNotFoundError here, before any work."""
+    paths = as_paths(paths)
+    check_paths(paths)
     config = config or IngestConfig()
     check_config(config)
     if config.drop_wide and not config.repeated_lines:

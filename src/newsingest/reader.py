@@ -11,7 +11,7 @@ import stat
 import sys
 import tarfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -319,6 +319,22 @@ def _read_stdin(config: IngestConfig) -> Iterator[Source | Reject]:
         yield from _unwrap("-", "-", data, config, _Budget(), 0)
 
 
+# What the library's entry points take as paths: one path, or several.
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def as_paths(paths: Paths) -> list[str]:
+    """A list of path strings. A single str or Path is one path: a str is also an iterable of
+    characters, and reading "seeds" as the paths "s", "e", "e", … is never what was meant."""
+    if isinstance(paths, str | os.PathLike):
+        return [os.fspath(paths)]
+    out = [os.fspath(p) for p in paths]
+    bad = [p for p in out if not isinstance(p, str)]
+    if bad:
+        raise TypeError(f"paths must be str or os.PathLike[str], got {bad[0]!r}")
+    return out
+
+
 def check_paths(paths: Sequence[str]) -> None:
     """Raise before any work when a path the user named does not exist."""
     for p in paths:
@@ -326,9 +342,10 @@ def check_paths(paths: Sequence[str]) -> None:
             raise InputNotFoundError(f"{p}: no such file or directory")
 
 
-def input_files(paths: Sequence[str], config: IngestConfig) -> list[str]:
+def input_files(paths: Paths, config: IngestConfig) -> list[str]:
     """The files (and archives) the paths stand for, in reading order; '-' stays '-'.
     Reading these one by one gives exactly what reading the paths gives."""
+    paths = as_paths(paths)
     check_paths(paths)
     out: list[str] = []
     for p in paths:
@@ -336,7 +353,7 @@ def input_files(paths: Sequence[str], config: IngestConfig) -> list[str]:
     return out
 
 
-def read_sources(paths: Sequence[str], config: IngestConfig) -> Iterator[Source | Reject]:
+def read_sources(paths: Paths, config: IngestConfig) -> Iterator[Source | Reject]:
     """Every input unit under paths, in a deterministic order, or a reject saying why not."""
     for p in input_files(paths, config):
         if p == "-":

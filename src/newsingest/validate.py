@@ -7,12 +7,12 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -21,7 +21,7 @@ from .dedup import DuplicateIndex
 from .errors import NewsIngestError
 from .models import Article, CleanResult, Reject, RejectReason, Source
 from .pipeline import analyse_source, check_config
-from .reader import read_sources
+from .reader import Paths, read_sources
 
 STRICT_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 
@@ -124,8 +124,17 @@ class ValidateOptions(BaseModel):
     strict: bool = False
 
 
+class SettingsError(NewsIngestError):
+    """A validate setting is wrong: an unknown check code or key, or a value of the wrong type."""
+
+
+# [tool.newsingest] keys validate reads, as spelled in pyproject.toml (like ruff's, with '-').
+PYPROJECT_KEYS = ("ignore", "langs", "min-chars", "min-confidence", "strict")
+
+
 def load_pyproject(start: Path) -> dict[str, Any]:
     """[tool.newsingest] from the nearest pyproject.toml at or above start, or {}."""
+    start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
@@ -136,6 +145,64 @@ def load_pyproject(start: Path) -> dict[str, Any]:
             section = doc.get("tool", {}).get("newsingest", {})
             return section if isinstance(section, dict) else {}
     return {}
+
+
+def _names(value: str | Iterable[str] | None, what: str) -> list[str]:
+    # "en,hi" and ["en", "hi"] alike; a bare string must not become its characters.
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if not all(isinstance(x, str) for x in items):
+        raise SettingsError(f"{what}: expected names, e.g. ['en', 'hi'], got {value!r}")
+    return [x.strip() for x in items if x.strip()]
+
+
+def load_options(
+    start: Path | str | None = None,
+    *,
+    langs: str | Iterable[str] | None = None,
+    min_chars: int | None = None,
+    min_confidence: float | None = None,
+    against: Path | str | None = None,
+    ignore: str | Iterable[str] = (),
+    strict: bool | None = None,
+) -> ValidateOptions:
+    """Validate's settings as the CLI layers them: the arguments given here (None: not given)
+    over [tool.newsingest] in the nearest pyproject.toml at or above `start` (default: the
+    working directory) over the defaults. `ignore` adds to the file's list; the others
+    replace the file's value. Raises SettingsError for an unknown code or key, or a bad value."""
+    conf = load_pyproject(Path.cwd() if start is None else Path(start))
+    unknown_keys = sorted(set(conf) - set(PYPROJECT_KEYS))
+    if unknown_keys:
+        raise SettingsError(
+            f"[tool.newsingest]: unknown key(s) {', '.join(unknown_keys)}; "
+            f"known: {', '.join(PYPROJECT_KEYS)}"
+        )
+    codes = {c.upper() for c in _names(ignore, "ignore")}
+    codes |= {c.upper() for c in _names(conf.get("ignore"), "[tool.newsingest] ignore")}
+    unknown = sorted(codes - set(CODES))
+    if unknown:
+        raise SettingsError(f"unknown check code(s): {', '.join(unknown)}")
+    lang_list = _names(langs, "langs") if langs is not None else None
+    if lang_list is None and "langs" in conf:
+        lang_list = _names(conf["langs"], "[tool.newsingest] langs")
+    given: dict[str, Any] = {
+        "min_chars": conf.get("min-chars") if min_chars is None else min_chars,
+        "min_confidence": conf.get("min-confidence") if min_confidence is None else min_confidence,
+        "strict": conf.get("strict") if strict is None else strict,
+    }
+    try:
+        return ValidateOptions(
+            langs=tuple(sorted(lang_list)) if lang_list else None,
+            ignore=frozenset(codes),
+            against=None if against is None else Path(against),
+            **{k: v for k, v in given.items() if v is not None},
+        )
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()
+        )
+        raise SettingsError(f"validate settings: {problems}") from e
 
 
 class _Checker:
@@ -247,9 +314,13 @@ class _Checker:
 
 
 def validate_paths(
-    paths: Sequence[str], config: IngestConfig, options: ValidateOptions
+    paths: Paths, config: IngestConfig | None = None, options: ValidateOptions | None = None
 ) -> ValidationReport:
-    """Run every check over a drop; the findings come in input order, then NI015."""
+    """Run every check over a drop (one path, or several); the findings come in input order,
+    then NI015. `options` defaults to ValidateOptions(); load_options() gives the CLI's
+    layering of arguments over pyproject.toml over defaults."""
+    config = config or IngestConfig()
+    options = options or ValidateOptions()
     # Validation reports on every language and length: the checks, not the filters, decide.
     config = config.model_copy(update={"langs": None, "min_chars": None, "dedup": "off"})
     check_config(config)
