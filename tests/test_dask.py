@@ -17,6 +17,7 @@ pytest.importorskip("distributed")
 from distributed import LocalCluster
 
 from newsingest.engines.dask import run_dask
+from newsingest.provenance import versions
 
 
 @pytest.fixture
@@ -53,6 +54,9 @@ def test_local_cluster_processes_equals_jobs_1(drop: Path, tmp_path: Path) -> No
     assert shard_lines(out, "rejects") == rejects
     assert (manifest.partitions, manifest.records, manifest.rejects) == (4, 11, 1)
     assert manifest.computed == [0, 1, 2, 3] and len(manifest.inputs) == 11
+    written = json.loads((out / "_manifest.json").read_text())
+    assert written["versions"] == versions().model_dump()
+    assert written["options"]["delimiter"] == IngestConfig().delimiter
 
 
 def test_resume_redoes_only_missing_shards(drop: Path, tmp_path: Path) -> None:

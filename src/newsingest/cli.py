@@ -14,7 +14,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
 from .clean.catalog import decisions
 from .config import DEFAULT_DELIMITER, IngestConfig
 from .errors import InputNotFoundError, NewsIngestError, RulesError
@@ -22,6 +21,7 @@ from .explain import Explanation, explain_paths, render
 from .export import JsonlWriter, Summary, to_json, write_items
 from .models import REJECT_REASON_HELP, Article, Reject
 from .pipeline import parse_paths
+from .provenance import version_text, write_manifest
 from .stats import corpus_stats, render_stats
 from .validate import (
     SettingsError,
@@ -101,8 +101,22 @@ def library_errors() -> Iterator[None]:
         raise click.ClickException(str(e)) from e
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="newsingest")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the versions of newsingest and of what shapes its records "
+    "(python, chardet, langdetect, pydantic, the packaged rules and data) and exit.",
+)
 def cli() -> None:
     """Turn drops of scraped news articles into a clean, language-tagged JSONL corpus.
 
@@ -237,6 +251,18 @@ def parse(
                     )
                 if status is not None and (summary.records + summary.rejects) % 50 == 0:
                     status.update(f"parsing… {summary.records} records, {summary.rejects} rejects")
+    if output not in ("-", ""):
+        with library_errors():
+            write_manifest(
+                output,
+                "jsonl.gz" if output.endswith(".gz") else "jsonl",
+                list(paths),
+                config,
+                summary.records,
+                summary.rejects,
+                summary.by_reason,
+                rejects_path if rejects_path not in (None, "-") else None,
+            )
     err.print(f"newsingest: {summary.line()}", markup=False)
     sys.exit(EXIT_REJECTS if summary.rejects else EXIT_OK)
 

@@ -25,6 +25,7 @@ from ..errors import NewsIngestError
 from ..export import JsonlWriter, Summary
 from ..models import Reject
 from ..pipeline import repeated_lines, run
+from ..provenance import Versions, shaping_options, versions
 from ..reader import input_files, read_sources
 
 INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'newsingest[dask]'"
@@ -48,6 +49,8 @@ class Manifest(BaseModel):
     """OUT/_manifest.json: what was read, what each shard holds, and which run made it."""
 
     version: str
+    versions: Versions
+    options: dict[str, Any]
     inputs: list[str]
     partitions: int
     records: int
@@ -167,6 +170,8 @@ def run_dask(
     ordered = [shards[k] for k in range(len(parts))]
     manifest = Manifest(
         version=__version__,
+        versions=versions(),
+        options=shaping_options(config),
         inputs=files,
         partitions=len(parts),
         records=sum(s.records for s in ordered),
