@@ -18,8 +18,17 @@ from .clean.catalog import decisions
 from .config import DEFAULT_DELIMITER, IngestConfig
 from .errors import InputNotFoundError, NewsIngestError, RulesError
 from .explain import Explanation, explain_paths, render
-from .export import JsonlWriter, Summary, to_json, write_items
+from .export import (
+    FORMATS,
+    JsonlWriter,
+    Summary,
+    open_records,
+    records_format,
+    to_json,
+    write_items,
+)
 from .models import REJECT_REASON_HELP, Article, Reject
+from .parquet import ParquetUnavailableError, require_pyarrow
 from .pipeline import parse_paths
 from .provenance import version_text, write_manifest
 from .stats import corpus_stats, render_stats
@@ -131,7 +140,15 @@ def cli() -> None:
     "--output",
     default="-",
     show_default=True,
-    help="Records file; .gz is gzipped; written atomically; '-' is stdout.",
+    help="Records file; .gz is gzipped, .parquet is Parquet; written atomically, with "
+    "FILE.manifest.json beside it (versions, options, counts); '-' is stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Records format [default: parquet when -o ends in .parquet, else jsonl]. parquet "
+    "needs the parquet extra and a file; with --engine dask, shards are part-NNNNN.parquet.",
 )
 @click.option("--rejects", "rejects_path", help="Write rejects (source, reason, detail) as JSONL.")
 @input_options
@@ -203,6 +220,7 @@ def parse(
     engine: str,
     scheduler: str | None,
     partitions: int | None,
+    fmt: str | None,
     **opts: Any,
 ) -> None:
     """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL records.
@@ -213,13 +231,21 @@ def parse(
     """
     config = config_from_options(**opts)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    fmt = records_format(output, fmt)
+    if fmt == "parquet":
+        if output in ("-", ""):
+            raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
+        try:
+            require_pyarrow()
+        except ParquetUnavailableError as e:
+            raise click.UsageError(str(e)) from e
     if engine == "dask":
         if output in ("-", ""):
             raise click.UsageError("--engine dask writes shards: give a directory with -o")
         with library_errors():
             from .engines.dask import run_dask
 
-            manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs)
+            manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs, fmt)
         reasons: dict[str, int] = {}
         for shard in manifest.shards:
             for k, v in shard.by_reason.items():
@@ -235,7 +261,7 @@ def parse(
     summary = Summary()
     with (
         library_errors(),
-        JsonlWriter(output) as records,
+        open_records(output, fmt) as records,
         JsonlWriter(rejects_path) if rejects_path else _null() as rejects,
     ):
         items = parse_paths(paths, config, jobs=jobs)
@@ -255,7 +281,7 @@ def parse(
         with library_errors():
             write_manifest(
                 output,
-                "jsonl.gz" if output.endswith(".gz") else "jsonl",
+                "jsonl.gz" if fmt == "jsonl" and output.endswith(".gz") else fmt,
                 list(paths),
                 config,
                 summary.records,

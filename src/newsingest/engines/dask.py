@@ -22,8 +22,9 @@ from pydantic import BaseModel
 from .. import __version__
 from ..config import IngestConfig
 from ..errors import NewsIngestError
-from ..export import JsonlWriter, Summary
+from ..export import JsonlWriter, Summary, open_records
 from ..models import Reject
+from ..parquet import require_pyarrow
 from ..pipeline import repeated_lines, run
 from ..provenance import Versions, shaping_options, versions
 from ..reader import input_files, read_sources
@@ -73,13 +74,22 @@ def partition(files: Sequence[str], parts: int) -> list[list[str]]:
     return [list(files[k * n // parts : (k + 1) * n // parts]) for k in range(parts)]
 
 
-def run_shard(index: int, files: list[str], config: IngestConfig, out: str) -> dict[str, Any]:
+def records_name(index: int, fmt: str) -> str:
+    return f"part-{index:05d}.parquet" if fmt == "parquet" else f"part-{index:05d}.jsonl.gz"
+
+
+def run_shard(
+    index: int, files: list[str], config: IngestConfig, out: str, fmt: str = "jsonl"
+) -> dict[str, Any]:
     """Process one partition on a worker and mark it done. Runs in the worker process."""
     folder = Path(out)
-    records_file = folder / f"part-{index:05d}.jsonl.gz"
+    records_file = folder / records_name(index, fmt)
     rejects_file = folder / f"part-{index:05d}.rejects.jsonl.gz"
     summary = Summary()
-    with JsonlWriter(str(records_file)) as records, JsonlWriter(str(rejects_file)) as rejects:
+    with (
+        open_records(str(records_file), fmt) as records,
+        JsonlWriter(str(rejects_file)) as rejects,
+    ):
         for item in run(read_sources(files, config), config):
             summary.add(item)
             (rejects if isinstance(item, Reject) else records).write(item)
@@ -101,8 +111,8 @@ def run_shard(index: int, files: list[str], config: IngestConfig, out: str) -> d
     return info.model_dump()
 
 
-def _done(folder: Path, index: int, inputs: int) -> ShardInfo | None:
-    """The shard's done marker, when it and its files are intact."""
+def _done(folder: Path, index: int, inputs: int, fmt: str) -> ShardInfo | None:
+    """The shard's done marker, when it and its files are intact and in the format asked."""
     marker = folder / f"part-{index:05d}.done.json"
     try:
         info = ShardInfo.model_validate_json(marker.read_text(encoding="utf-8"))
@@ -110,6 +120,7 @@ def _done(folder: Path, index: int, inputs: int) -> ShardInfo | None:
         return None
     intact = (
         info.inputs == inputs
+        and info.records_file == records_name(index, fmt)
         and (folder / info.records_file).exists()
         and (folder / info.rejects_file).exists()
         and _sha256(folder / info.records_file) == info.records_sha256
@@ -125,9 +136,13 @@ def run_dask(
     scheduler: str | None = None,
     partitions: int | None = None,
     workers: int = 2,
+    fmt: str = "jsonl",
 ) -> Manifest:
     """Parse on a Dask cluster (a LocalCluster of `workers` processes unless `scheduler` is
-    given) into sharded output under `out`; returns the manifest it writes."""
+    given) into sharded output under `out`, records as gzipped JSONL or Parquet (`fmt`);
+    returns the manifest it writes."""
+    if fmt == "parquet":
+        require_pyarrow()  # before any work, and on the client: workers need it too
     try:
         from distributed import Client, LocalCluster
     except ImportError as e:  # pragma: no cover - exercised only without the extra
@@ -145,7 +160,7 @@ def run_dask(
     shards: dict[int, ShardInfo] = {}
     todo = []
     for k, chunk in enumerate(parts):
-        done = _done(out, k, len(chunk))
+        done = _done(out, k, len(chunk), fmt)
         if done is not None:
             shards[k] = done
         else:
@@ -159,7 +174,7 @@ def run_dask(
         try:
             with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
                 futures = [
-                    client.submit(run_shard, k, parts[k], config, str(out), pure=False)
+                    client.submit(run_shard, k, parts[k], config, str(out), fmt, pure=False)
                     for k in todo
                 ]
                 for k, result in zip(todo, client.gather(futures), strict=True):
