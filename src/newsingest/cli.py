@@ -223,7 +223,7 @@ def parse(
     fmt: str | None,
     **opts: Any,
 ) -> None:
-    """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL records.
+    """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL (or Parquet) records.
 
     \b
     Exit codes: 0 every input became a record; 1 some inputs were rejected
