@@ -364,8 +364,8 @@ def validate(
     """Check a seed drop (files, directories, archives) before it is merged.
 
     Settings may also come from [tool.newsingest] in pyproject.toml (ignore, langs,
-    min-chars, min-confidence, strict); options given here win. Checks are listed in
-    the README ("Validate drops in CI").
+    min-chars, min-confidence, strict); options given here win. The checks are listed
+    by code in docs/validate-ci.md.
 
     \b
     Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 usage error.

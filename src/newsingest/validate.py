@@ -31,7 +31,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-# code -> (severity, short title, what to do). The README's table is made from this.
+# code -> (severity, short title, what to do). docs/gen.py makes the docs' table from this.
 CODES: dict[str, tuple[Severity, str, str]] = {
     "NI001": (
         Severity.ERROR,
