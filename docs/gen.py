@@ -111,8 +111,19 @@ def include(path: str, lang: str = "text") -> str:
     return f"```{lang}\n{text}\n```\n"
 
 
+def record_example(number: str) -> str:
+    """Record NUMBER (1-based) of samples/seeds.jsonl, its text and hash cut short."""
+    lines = (ROOT / "samples" / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[int(number) - 1])
+    record["text"] = record["text"][:60].rstrip() + "…"
+    record["sha256"] = record["sha256"][:12] + "…"
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return f"```json\n{text}\n```\n"
+
+
 GENERATORS: dict[str, Callable[..., str]] = {
     "include": include,
+    "record-example": record_example,
     "help": help_text,
     "exit-codes": exit_codes,
     "validate-codes": validate_codes,
