@@ -1,13 +1,16 @@
 """Peak memory of Parquet output as the corpus grows: flat means rows are streamed.
 
-    python bench/parquet_memory.py [10000,100000]
+    python bench/parquet_memory.py [10000,100000] [--records corpus.jsonl] [--chars N]
 
-Each size runs in a child process that writes that many records (the seed articles, each
-with its own id) through ParquetWriter, and reports its peak RSS; the ratio of the largest to
-the smallest run is the figure to judge (1.0 = flat)."""
+Each size runs in a child process that writes that many records (the seed articles, or the
+first 10,000 records of a JSONL file such as `newsingest parse /tmp/corpus10k -o c.jsonl`
+writes, each copy with its own id) through ParquetWriter, and reports its peak RSS; the
+ratio of the largest to the smallest run is the figure to judge (1.0 = flat). --chars sets
+the row group's text cap (ROW_GROUP_CHARS) to compare settings."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import subprocess
@@ -19,13 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(n: int, out: str) -> None:
+def child(n: int, out: str, records: str, chars: int) -> None:
     from newsingest import Article, parse_paths
     from newsingest.parquet import ParquetWriter
 
-    seeds = [a for a in parse_paths(ROOT / "seeds") if isinstance(a, Article)]
+    if records:
+        with open(records, encoding="utf-8") as fh:
+            lines = [line for _, line in zip(range(10_000), fh, strict=False)]
+        seeds = [Article.model_validate_json(line) for line in lines]
+        del lines
+    else:
+        seeds = [a for a in parse_paths(ROOT / "seeds") if isinstance(a, Article)]
     start = time.perf_counter()
-    with ParquetWriter(out) as writer:
+    with ParquetWriter(out, row_group_chars=chars) as writer:
         for k in range(n):
             writer.write(seeds[k % len(seeds)].model_copy(update={"id": f"{k:016x}", "seq": k}))
     seconds = time.perf_counter() - start
@@ -35,12 +44,19 @@ def child(n: int, out: str) -> None:
 
 
 def main() -> None:
-    sizes = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "10000,100000").split(",")]
+    from newsingest.parquet import ROW_GROUP_CHARS
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sizes", nargs="?", default="10000,100000")
+    parser.add_argument("--records", default="")
+    parser.add_argument("--chars", type=int, default=ROW_GROUP_CHARS)
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             out = str(Path(tmp) / f"{n}.parquet")
-            cmd = [sys.executable, __file__, "--child", str(n), out]
+            cmd = [sys.executable, __file__, "--child", str(n), out, args.records, str(args.chars)]
             results.append(json.loads(subprocess.check_output(cmd, text=True)))
     base = results[0]["rss_mb"]
     print("| records | peak RSS | vs smallest | rows/s | file |")
@@ -53,7 +69,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(int(sys.argv[2]), sys.argv[3])
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        child(int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]))
     else:
         main()

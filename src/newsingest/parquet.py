@@ -30,7 +30,7 @@ INSTALL_HINT = "Parquet output needs the parquet extra: pip install 'newsingest[
 # buffered rows (a few kB each) keep memory flat whatever the corpus size.
 ROW_GROUP_ROWS = 10_000
 # ...and a cap on the buffered text, for corpora of very long articles.
-ROW_GROUP_CHARS = 64_000_000
+ROW_GROUP_CHARS = 16_000_000
 
 
 class ParquetUnavailableError(NewsIngestError):
