@@ -188,13 +188,14 @@ def test_rules_lists_every_name_a_decision_can_carry(tmp_path: Path) -> None:
 
 def test_glob_star_with_output_inside_the_input_folder(tmp_path: Path) -> None:
     # -o inside the folder read with --glob '*': the run reads neither its own temp file nor,
-    # on the next run, the output of the last one.
+    # on the next run, the output of the last one or its manifest.
     (tmp_path / "001_1111111111111111.txt").write_text(EN_PAGE)
     out = tmp_path / "out.jsonl"
     for _ in range(2):
         code, _, err = run("parse", str(tmp_path), "--glob", "*", "-o", str(out), "-j", "1")
         assert code == 0, err
         assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+        assert (tmp_path / "out.jsonl.manifest.json").is_file()
     assert "1 records, 0 rejects" in err
 
 
@@ -259,4 +260,5 @@ def test_unreadable_folder_and_bombs_are_rejects_and_nothing_else_is_lost(
     got = sorted(json.loads(x)["reason"] for x in rejects.read_text(encoding="utf-8").splitlines())
     assert got == ["archive_limit"] * 3 + ["unreadable"]
     assert "1 records, 4 rejects" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["drop", "out.jsonl", "rejects.jsonl"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["drop", "out.jsonl", "out.jsonl.manifest.json", "rejects.jsonl"]

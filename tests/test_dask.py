@@ -17,6 +17,8 @@ pytest.importorskip("distributed")
 from distributed import LocalCluster
 
 from newsingest.engines.dask import run_dask
+from newsingest.parquet import read_records
+from newsingest.provenance import versions
 
 
 @pytest.fixture
@@ -53,6 +55,9 @@ def test_local_cluster_processes_equals_jobs_1(drop: Path, tmp_path: Path) -> No
     assert shard_lines(out, "rejects") == rejects
     assert (manifest.partitions, manifest.records, manifest.rejects) == (4, 11, 1)
     assert manifest.computed == [0, 1, 2, 3] and len(manifest.inputs) == 11
+    written = json.loads((out / "_manifest.json").read_text())
+    assert written["versions"] == versions().model_dump()
+    assert written["options"]["delimiter"] == IngestConfig().delimiter
 
 
 def test_resume_redoes_only_missing_shards(drop: Path, tmp_path: Path) -> None:
@@ -65,10 +70,22 @@ def test_resume_redoes_only_missing_shards(drop: Path, tmp_path: Path) -> None:
         (out / "part-00001.done.json").unlink()
         (out / "part-00002.jsonl.gz").write_bytes(b"\x1f\x8b truncated")
         again = run_dask([str(drop)], IngestConfig(), out, scheduler=address, partitions=3)
+        after = {p.name: p.read_bytes() for p in out.glob("part-*.jsonl.gz")}
+        resumed = shard_lines(out, "records")
+        # Asked for Parquet, a done JSONL shard is not done: every shard is redone.
+        parquet = run_dask(
+            [str(drop)], IngestConfig(), out, scheduler=address, partitions=3, fmt="parquet"
+        )
     assert again.computed == [1, 2]
-    after = {p.name: p.read_bytes() for p in out.glob("part-*.jsonl.gz")}
     assert after == before
-    assert shard_lines(out, "records") == local_lines(drop)[0]
+    assert resumed == local_lines(drop)[0]
+    assert parquet.computed == [0, 1, 2]
+    names = [s.records_file for s in parquet.shards]
+    assert names == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    rows = [r for n in names for r in read_records(out / n)]
+    assert rows == [json.loads(line) for line in local_lines(drop)[0].splitlines()]
+    # The JSONL shards of the earlier plan went: `part-*` is one format's records only.
+    assert not list(out.glob("part-*.jsonl.gz"))
 
 
 def test_resume_recomputes_what_changed_and_clears_what_is_not_listed(

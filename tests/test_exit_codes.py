@@ -223,7 +223,8 @@ def test_stale_temp_files_of_dead_runs_are_swept(drop: Path, tmp_path: Path) -> 
     for p in (dead, alive, other):
         p.write_text("partial")
     assert run("parse", str(drop), "-o", str(out / "o.jsonl"), "-j", "1")[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(["o.jsonl", alive.name, other.name])
+    left = sorted(["o.jsonl", "o.jsonl.manifest.json", alive.name, other.name])
+    assert sorted(p.name for p in out.iterdir()) == left
 
 
 @pytest.mark.parametrize(
@@ -302,13 +303,15 @@ def test_pyproject_langs_as_a_string_is_a_comma_list(
     assert "NI011" in {f["code"] for f in json.loads(text[: text.rindex("}") + 1])["findings"]}
 
 
-def test_readme_exit_code_table_lists_the_codes_the_cli_uses() -> None:
+def test_docs_exit_code_table_lists_the_codes_the_cli_uses() -> None:
     from newsingest import cli as cli_module
 
     from .conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    # The table moved with the README's reference part to docs/ (generated from --help).
+    page = (ROOT / "docs" / "commands" / "parse.md").read_text(encoding="utf-8")
+    table = page.split("## Exit codes", 1)[1].split("<!-- gen: exit-codes -->\n", 1)[1]
+    table = table.split("<!-- end gen -->", 1)[0]
     codes = [row.split("|")[1].strip() for row in table.splitlines()[2:]]
     assert codes == ["0", "1", "2", "3", "130 / 143"]
     used = [cli_module.EXIT_OK, cli_module.EXIT_REJECTS, cli_module.EXIT_USAGE]

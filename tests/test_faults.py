@@ -78,7 +78,8 @@ def test_signals_leave_no_stray_file_and_lose_nothing(tmp_path: Path) -> None:
         text=True,
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert [p.name for p in out.iterdir()] == ["out.jsonl"]  # the killed run's temp file swept
+    # The killed run's temp file swept; the finished run's manifest beside its output.
+    assert sorted(p.name for p in out.iterdir()) == ["out.jsonl", "out.jsonl.manifest.json"]
     assert len((out / "out.jsonl").read_text().splitlines()) == 6
 
 

@@ -4,14 +4,22 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .clean import clean_text
 from .config import IngestConfig
-from .decode import decode_bytes
-from .errors import InputNotFoundError, NewsIngestError, RulesError
+from .decode import Decoded, DecodeFailure, decode_bytes
+from .errors import InputNotFoundError, NewsIngestError, OutputError, RulesError, SettingsError
 from .explain import Explanation, explain_paths
 from .export import JsonlWriter, Summary, to_json
-from .langid import detect_language
+from .langid import LangResult, detect_language
 from .models import Article, CleanResult, LineDecision, Reject, RejectReason, Source
 from .pipeline import parse_paths, parse_text, process_source
 from .reader import read_sources
+from .validate import (
+    Finding,
+    Severity,
+    ValidateOptions,
+    ValidationReport,
+    load_options,
+    validate_paths,
+)
 
 try:
     __version__ = version("newsingest")
@@ -21,25 +29,36 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 __all__ = [
     "Article",
     "CleanResult",
+    "DecodeFailure",
+    "Decoded",
     "Explanation",
+    "Finding",
     "IngestConfig",
     "InputNotFoundError",
     "JsonlWriter",
+    "LangResult",
     "LineDecision",
     "NewsIngestError",
+    "OutputError",
     "Reject",
     "RejectReason",
     "RulesError",
+    "SettingsError",
+    "Severity",
     "Source",
     "Summary",
+    "ValidateOptions",
+    "ValidationReport",
     "__version__",
     "clean_text",
     "decode_bytes",
     "detect_language",
     "explain_paths",
+    "load_options",
     "parse_paths",
     "parse_text",
     "process_source",
     "read_sources",
     "to_json",
+    "validate_paths",
 ]

@@ -16,29 +16,37 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
 from .clean.catalog import decisions
 from .config import DEFAULT_DELIMITER, IngestConfig
 from .errors import InputNotFoundError, NewsIngestError, OutputError, RulesError, SettingsError
 from .explain import Explanation, explain_paths, render
-from .export import JsonlWriter, Summary, to_json
+from .export import (
+    FORMATS,
+    JsonlWriter,
+    RecordFile,
+    Summary,
+    records_format,
+    start_records,
+    to_json,
+)
 from .models import REJECT_REASON_HELP, Article, Reject
+from .parquet import require_pyarrow
 from .pipeline import parse_paths
 from .progress import Progress, progress_mode
+from .provenance import manifest_path, version_text, write_manifest
 from .reader import Inputs, input_files, scan_inputs
-from .settings import check_delimiter, parse_langs, pyproject_settings, suggest_code
+from .settings import check_delimiter, parse_langs
 from .stats import corpus_stats, render_stats
 from .validate import (
-    CODES,
-    ValidateOptions,
     github_annotations,
+    load_options,
     render_report,
     validate_paths,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-# One meaning each (README "Exit codes"); a signal gives 128 + its number (130, 143).
+# One meaning each (docs/cli.md "Exit codes"); a signal gives 128 + its number (130, 143).
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
 
@@ -182,8 +190,22 @@ def library_errors() -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="newsingest")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the versions of newsingest and of what shapes its records "
+    "(python, chardet, langdetect, pydantic, numpy, the packaged rules, data and model) and exit.",
+)
 def cli() -> None:
     """Turn drops of scraped news articles into a clean, language-tagged JSONL corpus.
 
@@ -198,7 +220,15 @@ def cli() -> None:
     "--output",
     default="-",
     show_default=True,
-    help="Records file; .gz is gzipped; written atomically; '-' is stdout.",
+    help="Records file; .gz is gzipped, .parquet is Parquet; written atomically, with "
+    "FILE.manifest.json beside it (versions, options, counts); '-' is stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Records format [default: parquet when -o ends in .parquet, else jsonl]. parquet "
+    "needs the parquet extra and a file; with --engine dask, shards are part-NNNNN.parquet.",
 )
 @click.option("--rejects", "rejects_path", help="Write rejects (source, reason, detail) as JSONL.")
 @input_options
@@ -271,25 +301,34 @@ def parse(
     engine: str,
     scheduler: str | None,
     partitions: int | None,
+    fmt: str | None,
     **opts: Any,
 ) -> None:
-    """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL records.
+    """Parse PATHS (files, directories, archives, '-' for stdin) into JSONL (or Parquet) records.
 
     \b
     Exit codes: 0 every input became a record; 1 some inputs were rejected
     (the records are still written; stderr says which and why); 2 usage error;
-    3 the run failed (an output could not be written, no Dask, no scheduler):
-    not everything was written; 130/143 interrupted by SIGINT/SIGTERM.
+    3 the run failed (an output could not be written, the Dask or Parquet extra
+    missing, no scheduler): not everything was written; 130/143 interrupted by
+    SIGINT/SIGTERM.
     """
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with library_errors():
         config = config_from_options(**opts)
+        fmt = records_format(output, fmt)
+        if fmt == "parquet" and engine != "dask" and output in ("-", ""):
+            raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
+        if fmt == "parquet":
+            require_pyarrow()  # a missing extra fails the run (3) before any input is read
         # This run's own files are never its inputs (--glob '*' with -o inside the input folder).
         own = {os.path.realpath(p) for p in (output, rejects_path) if p and p != "-"}
+        if output not in ("-", ""):
+            own.add(os.path.realpath(manifest_path(output)))
         config = config.model_copy(update={"exclude": frozenset(own)})
         if engine == "dask":
-            _parse_dask(paths, config, output, rejects_path, scheduler, partitions, jobs, err)
-        code = _parse_local(paths, config, output, rejects_path, jobs, quiet, progress, err)
+            _parse_dask(paths, config, output, rejects_path, scheduler, partitions, jobs, fmt, err)
+        code = _parse_local(paths, config, output, fmt, rejects_path, jobs, quiet, progress, err)
     sys.exit(code)
 
 
@@ -315,6 +354,7 @@ def _parse_dask(
     scheduler: str | None,
     partitions: int | None,
     jobs: int,
+    fmt: str,
     err: Console,
 ) -> None:
     if output in ("-", ""):
@@ -324,7 +364,7 @@ def _parse_dask(
     from .engines.dask import run_dask
 
     _scan_and_warn(paths, config, False, err)
-    manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs)
+    manifest = run_dask(paths, config, Path(output), scheduler, partitions, jobs, fmt)
     reasons: dict[str, int] = {}
     for shard in manifest.shards:
         for k, v in shard.by_reason.items():
@@ -343,6 +383,7 @@ def _parse_local(
     paths: tuple[str, ...],
     config: IngestConfig,
     output: str,
+    fmt: str,
     rejects_path: str | None,
     jobs: int,
     quiet: bool,
@@ -352,7 +393,8 @@ def _parse_local(
     """Write records and rejects; the exit code. Both targets are opened (checked) before
     any input is read. A rejects file that fails (a full disk) costs only itself: the run
     goes on, the records file is still written, and the exit code is 3 with a line saying so.
-    A records file that fails ends the run: no file is replaced."""
+    A records file that fails ends the run: no file is replaced. A records file gets its
+    manifest (FILE.manifest.json) once it and the rejects file are in place."""
     same = rejects_path and (
         rejects_path == output or os.path.realpath(rejects_path) == os.path.realpath(output)
     )
@@ -360,7 +402,7 @@ def _parse_local(
         raise click.UsageError(f"-o and --rejects are the same file ({output}): give two names")
     if rejects_path in ("-", "") and output in ("-", ""):
         raise click.UsageError("-o and --rejects both go to stdout: give --rejects a file name")
-    records = JsonlWriter(output).open()
+    records: RecordFile = start_records(output, fmt)
     rejects: JsonlWriter | None = None
     rejects_error: OutputError | None = None
     try:
@@ -401,6 +443,19 @@ def _parse_local(
             rejects.commit()
         except OutputError as e:
             rejects_error = e
+    if output not in ("-", "") and os.path.isfile(output):  # not /dev/null or a FIFO
+        saved = rejects_path and os.path.isfile(rejects_path) and rejects_error is None
+        saved_rejects = rejects_path if saved else None
+        write_manifest(
+            output,
+            "jsonl.gz" if fmt == "jsonl" and output.endswith(".gz") else fmt,
+            list(paths),
+            config,
+            summary.records,
+            summary.rejects,
+            summary.by_reason,
+            saved_rejects,
+        )
     err.print(f"newsingest: {summary.line()}", markup=False)
     if rejects_error is not None:
         where = "stdout" if output in ("-", "") else output
@@ -507,8 +562,8 @@ def validate(
     """Check a seed drop (files, directories, archives) before it is merged.
 
     Settings may also come from [tool.newsingest] in pyproject.toml (ignore, langs,
-    min-chars, min-confidence, strict); options given here win. Checks are listed in
-    the README ("Validate drops in CI").
+    min-chars, min-confidence, strict); options given here win. The checks are listed
+    by code in docs/validate-ci.md.
 
     \b
     Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 usage error
@@ -517,8 +572,14 @@ def validate(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with library_errors():
         config = config_from_options(**opts)
-        options = validate_options(
-            Path.cwd(), langs, min_chars, min_confidence, against, ignore_codes, strict
+        options = load_options(
+            Path.cwd(),
+            langs=langs,
+            min_chars=min_chars,
+            min_confidence=min_confidence,
+            against=against,
+            ignore=ignore_codes,
+            strict=strict,
         )
         mode = progress_mode(progress, err.is_terminal)
         listing = input_files(paths, config) if mode == "lines" else None
@@ -533,37 +594,6 @@ def validate(
             render_report(report, Console(highlight=False, soft_wrap=True))
     failed = report.errors or (options.strict and report.warnings)
     sys.exit(EXIT_REJECTS if failed else EXIT_OK)
-
-
-def validate_options(
-    cwd: Path,
-    langs: str | None,
-    min_chars: int | None,
-    min_confidence: float | None,
-    against: Path | None,
-    ignore: tuple[str, ...],
-    strict: bool | None,
-) -> ValidateOptions:
-    """CLI options over [tool.newsingest] over defaults; every setting checked (usage errors)."""
-    conf = pyproject_settings(cwd)
-    codes = {c.strip().upper() for item in ignore for c in item.split(",") if c.strip()}
-    codes |= {c.upper() for c in conf.ignore}
-    unknown = sorted(codes - set(CODES))
-    if unknown:
-        where = f"--ignore or {conf.path} ignore" if conf.path else "--ignore"
-        raise SettingsError(
-            f"{where}: unknown check code(s): {', '.join(unknown)}{suggest_code(unknown[0], CODES)}"
-        )
-    defaults = ValidateOptions()
-    confidence = (min_confidence, conf.min_confidence, defaults.min_confidence)
-    return ValidateOptions(
-        langs=parse_langs(langs) if langs is not None else conf.langs,
-        min_chars=next(v for v in (min_chars, conf.min_chars, defaults.min_chars) if v is not None),
-        min_confidence=next(v for v in confidence if v is not None),
-        ignore=frozenset(codes),
-        against=against,
-        strict=next(v for v in (strict, conf.strict, False) if v is not None),
-    )
 
 
 @cli.command()

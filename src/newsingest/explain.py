@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 from rich.console import Console
@@ -13,7 +12,7 @@ from .clean.engine import get_cleaner
 from .config import IngestConfig
 from .models import CleanResult, LineDecision, Reject
 from .pipeline import analyse_source, check_config
-from .reader import read_sources
+from .reader import Paths, read_sources
 
 
 class Explanation(BaseModel):
@@ -51,9 +50,10 @@ def weighed_decisions(c: CleanResult, config: IngestConfig) -> tuple[LineDecisio
     return tuple(out)
 
 
-def explain_paths(paths: Sequence[str], config: IngestConfig) -> list[Explanation | Reject]:
+def explain_paths(paths: Paths, config: IngestConfig | None = None) -> list[Explanation | Reject]:
     """Decisions for each article in the inputs: the very code path of parse."""
     out: list[Explanation | Reject] = []
+    config = config or IngestConfig()
     check_config(config)
     for src in read_sources(paths, config):
         if isinstance(src, Reject):

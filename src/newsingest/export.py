@@ -12,12 +12,13 @@ import stat
 import sys
 import tempfile
 from collections import Counter
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Protocol, Self
 
 from pydantic import BaseModel
 
-from .errors import OutputError
+from .errors import NewsIngestError, OutputError
 from .models import Article, Item, Reject
 
 
@@ -282,9 +283,52 @@ class Summary(BaseModel):
         return f"{self.records} records, {self.rejects} rejects ({reasons})"
 
 
-def write_items(
-    items: list[Item] | Item, records: JsonlWriter, rejects: JsonlWriter | None
-) -> None:
+class RecordSink(Protocol):
+    """Where records go: a JsonlWriter, or a ParquetWriter (newsingest.parquet)."""
+
+    def write(self, model: BaseModel) -> None: ...
+
+
+class RecordFile(RecordSink, Protocol):
+    """A records target opened (checked) before any work, then committed or discarded."""
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+FORMATS = ("jsonl", "parquet")
+
+
+def records_format(path: str | None, fmt: str | None = None) -> str:
+    """The records format: the one asked for, else Parquet for a .parquet file, else JSONL."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise NewsIngestError(f"unknown records format {fmt!r}; choose from {FORMATS}")
+        return fmt
+    return "parquet" if path is not None and path.endswith(".parquet") else "jsonl"
+
+
+def open_records(path: str | None, fmt: str | None = None) -> AbstractContextManager[RecordSink]:
+    """A writer for the records file in its format; '-' or None is stdout (JSONL only)."""
+    if records_format(path, fmt) == "parquet":
+        from .parquet import ParquetWriter
+
+        return ParquetWriter(path or "-")
+    return JsonlWriter(path)
+
+
+def start_records(path: str | None, fmt: str | None = None) -> RecordFile:
+    """The records target in its format, opened: checked and its temp file made, before any
+    input is read. The caller commits it, or discards it on failure."""
+    if records_format(path, fmt) == "parquet":
+        from .parquet import ParquetWriter
+
+        return ParquetWriter(path or "-").open()
+    return JsonlWriter(path).open()
+
+
+def write_items(items: list[Item] | Item, records: RecordSink, rejects: RecordSink | None) -> None:
     """Route a record to the records stream and a reject to the rejects stream (if any)."""
     for item in items if isinstance(items, list) else [items]:
         if isinstance(item, Reject):

@@ -73,12 +73,12 @@ class Reject(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    source: str
-    id: str | None = None
-    stage: str
-    reason: RejectReason
-    detail: str
-    bytes: int | None = None
+    source: str = Field(description="the input as in a record's source (file, member, part)")
+    id: str | None = Field(None, description="the id its record would have had, when known")
+    stage: str = Field(description="the stage that turned it down: read, decode, clean, ...")
+    reason: RejectReason = Field(description="why, one of the codes `newsingest reasons` lists")
+    detail: str = Field(description="what exactly was wrong, for a person")
+    bytes: int | None = Field(None, description="size of the input (or bundle part) in bytes")
 
 
 class Article(BaseModel):
@@ -92,12 +92,14 @@ class Article(BaseModel):
     title: str | None = Field(description="the headline, or null when none was found")
     published: str | None = Field(description="ISO 8601 date the page says it was published")
     language: str = Field(description="ISO 639-1 code of the majority language, or 'und'")
-    language_confidence: float = Field(ge=0.0, le=1.0)
+    language_confidence: float = Field(
+        ge=0.0, le=1.0, description="0-1: how sure the language tag is (see Language tags)"
+    )
     languages: dict[str, float] = Field(description="share of the text per language")
     script: str = Field(description="ISO 15924 code of the majority script, or 'Zyyy'")
     text: str = Field(description="clean body; paragraphs separated by one blank line")
-    chars: int
-    words: int
+    chars: int = Field(description="length of text in characters")
+    words: int = Field(description="whitespace-separated words in text")
     sha256: str = Field(description="sha256 of text encoded as UTF-8")
     encoding: str = Field(
         description="how the bytes were decoded (codec, plus decode step; +html when rendered)"
@@ -108,7 +110,7 @@ class Article(BaseModel):
     duplicate_of: str | None = Field(
         None, description="id of the earlier article this one repeats (--dedup), else null"
     )
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = Field(SCHEMA_VERSION, description="version of this record layout")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from .langid import detect_language
 from .markup import html_to_text, looks_like_html
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .normalize import normalize_line, normalize_text
-from .reader import Inputs, ids_for, read_sources
+from .reader import Inputs, Paths, as_paths, check_paths, ids_for, read_sources
 
 
 def page_text(decoded: Decoded) -> tuple[str, str]:
@@ -262,7 +262,7 @@ def run(sources: Iterable[Source | Reject], config: IngestConfig) -> Iterator[It
 DROP_WIDE_MAX_WORDS = 15
 
 
-def repeated_lines(paths: Sequence[str] | Inputs, config: IngestConfig) -> frozenset[int]:
+def repeated_lines(paths: Paths | Inputs, config: IngestConfig) -> frozenset[int]:
     """First --drop-wide pass: digests of short lines found in drop_wide_min_files or more
     articles of the run. Needs no cleaning; memory is one counter entry per distinct line."""
     counts: dict[int, int] = {}
@@ -314,10 +314,14 @@ def check_config(config: IngestConfig) -> None:
 
 
 def parse_paths(
-    paths: Sequence[str] | Inputs, config: IngestConfig | None = None, jobs: int = 1
+    paths: Paths | Inputs, config: IngestConfig | None = None, jobs: int = 1
 ) -> Iterator[Item]:
-    """Records and rejects for every input under paths (or under what scan_inputs found),
-    in input order."""
+    """Records and rejects for every input under paths (one path, or several, or what
+    scan_inputs found), in input order. A path that does not exist raises InputNotFoundError
+    here, before any work."""
+    if not isinstance(paths, Inputs):
+        paths = as_paths(paths)
+        check_paths(paths)
     config = config or IngestConfig()
     check_config(config)
     if config.drop_wide and not config.repeated_lines:

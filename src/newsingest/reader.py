@@ -11,7 +11,7 @@ import stat
 import sys
 import tarfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -454,6 +454,22 @@ def _read_stdin(config: IngestConfig) -> Iterator[Source | Reject]:
         yield item
 
 
+# What the library's entry points take as paths: one path, or several.
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def as_paths(paths: Paths) -> list[str]:
+    """A list of path strings. A single str or Path is one path: a str is also an iterable of
+    characters, and reading "seeds" as the paths "s", "e", "e", … is never what was meant."""
+    if isinstance(paths, str | os.PathLike):
+        return [os.fspath(paths)]
+    out = [os.fspath(p) for p in paths]
+    bad = [p for p in out if not isinstance(p, str)]
+    if bad:
+        raise TypeError(f"paths must be str or os.PathLike[str], got {bad[0]!r}")
+    return out
+
+
 def check_paths(paths: Sequence[str]) -> None:
     """Raise before any work when a path the user named does not exist."""
     for p in paths:
@@ -484,8 +500,9 @@ class Inputs:
         return out
 
 
-def scan_inputs(paths: Sequence[str], config: IngestConfig) -> Inputs:
+def scan_inputs(paths: Paths, config: IngestConfig) -> Inputs:
     """Walk the paths once: what to read, and what was left out (for warnings)."""
+    paths = as_paths(paths)
     check_paths(paths)
     entries: list[str] = []
     skipped: list[str] = []
@@ -502,7 +519,7 @@ def scan_inputs(paths: Sequence[str], config: IngestConfig) -> Inputs:
     return Inputs(tuple(entries), tuple(skipped), tuple(empty))
 
 
-def input_files(paths: Sequence[str], config: IngestConfig) -> list[str]:
+def input_files(paths: Paths, config: IngestConfig) -> list[str]:
     """The files (and archives) the paths stand for, in reading order; '-' stays '-'.
     Reading these with read_entries gives exactly what reading the paths gives."""
     return list(scan_inputs(paths, config).entries)
@@ -522,7 +539,7 @@ def read_entries(entries: Sequence[str], config: IngestConfig) -> Iterator[Sourc
         yield from read_entry(entry, config)
 
 
-def read_sources(paths: Sequence[str] | Inputs, config: IngestConfig) -> Iterator[Source | Reject]:
+def read_sources(paths: Paths | Inputs, config: IngestConfig) -> Iterator[Source | Reject]:
     """Every input unit under paths, in a deterministic order, or a reject saying why not."""
     inputs = paths if isinstance(paths, Inputs) else scan_inputs(paths, config)
     yield from read_entries(inputs.entries, config)

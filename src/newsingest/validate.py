@@ -13,16 +13,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from .config import IngestConfig
 from .dedup import DuplicateIndex, signature
-from .errors import NewsIngestError
+from .errors import NewsIngestError, SettingsError
 from .models import Article, CleanResult, Item, Reject, RejectReason, Source
 from .pipeline import Analysis, analyse_source, check_config
-from .reader import Inputs, read_sources, scan_inputs
+from .reader import Inputs, Paths, read_sources, scan_inputs
 
 STRICT_NAME = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 
@@ -32,7 +32,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-# code -> (severity, short title, what to do). The README's table is made from this.
+# code -> (severity, short title, what to do). docs/gen.py makes the docs' table from this.
 CODES: dict[str, tuple[Severity, str, str]] = {
     "NI001": (
         Severity.ERROR,
@@ -142,6 +142,7 @@ class ValidateOptions(BaseModel):
 
 def load_pyproject(start: Path) -> dict[str, Any]:
     """[tool.newsingest] from the nearest pyproject.toml at or above start, or {}."""
+    start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
@@ -157,6 +158,56 @@ def load_pyproject(start: Path) -> dict[str, Any]:
 def _file_line(first_line: int | None, line: int | None) -> int | None:
     """A line of an article as a line of its file, when both are known."""
     return None if first_line is None or line is None else first_line + line - 1
+
+
+def _codes(value: str | Iterable[str]) -> set[str]:
+    # "NI008,NI009", ["NI008", "NI009"] and ["NI008,NI009"] (repeated --ignore) alike.
+    items = [value] if isinstance(value, str) else list(value)
+    return {c.strip().upper() for item in items for c in str(item).split(",") if c.strip()}
+
+
+def load_options(
+    start: Path | str | None = None,
+    *,
+    langs: str | Iterable[str] | None = None,
+    min_chars: int | None = None,
+    min_confidence: float | None = None,
+    against: Path | str | None = None,
+    ignore: str | Iterable[str] = (),
+    strict: bool | None = None,
+) -> ValidateOptions:
+    """Validate's settings as the CLI layers them: the arguments given here (None: not given)
+    over [tool.newsingest] in the nearest pyproject.toml at or above `start` (default: the
+    working directory) over the defaults. `ignore` adds to the file's list; the others
+    replace the file's value. Raises SettingsError (the CLI's usage error, exit 2) for an
+    unknown key, language or check code (with the closest known one), or a bad value."""
+    from .settings import parse_langs, pyproject_settings, suggest_code
+
+    conf = pyproject_settings(Path.cwd() if start is None else Path(start).resolve())
+    codes = _codes(ignore) | {c.upper() for c in conf.ignore}
+    unknown = sorted(codes - set(CODES))
+    if unknown:
+        where = f"--ignore or {conf.path} ignore" if conf.path else "--ignore"
+        raise SettingsError(
+            f"{where}: unknown check code(s): {', '.join(unknown)}{suggest_code(unknown[0], CODES)}"
+        )
+    given: dict[str, Any] = {
+        "min_chars": conf.min_chars if min_chars is None else min_chars,
+        "min_confidence": conf.min_confidence if min_confidence is None else min_confidence,
+        "strict": conf.strict if strict is None else strict,
+    }
+    try:
+        return ValidateOptions(
+            langs=parse_langs(langs) if langs is not None else conf.langs,
+            ignore=frozenset(codes),
+            against=None if against is None else Path(against),
+            **{k: v for k, v in given.items() if v is not None},
+        )
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()
+        )
+        raise SettingsError(f"validate settings: {problems}") from None
 
 
 class _Checker:
@@ -301,7 +352,7 @@ def _analyse(src: Source, config: IngestConfig) -> list[Checked]:
 
 
 def _units(
-    paths: Sequence[str] | Inputs, config: IngestConfig, jobs: int
+    paths: Paths | Inputs, config: IngestConfig, jobs: int
 ) -> Iterator[tuple[Source | Reject, list[Checked]]]:
     """Each input unit with its analyses, in input order, on `jobs` processes."""
     if jobs > 1:
@@ -314,21 +365,25 @@ def _units(
 
 
 def validate_paths(
-    paths: Sequence[str],
-    config: IngestConfig,
-    options: ValidateOptions,
+    paths: Paths | Inputs,
+    config: IngestConfig | None = None,
+    options: ValidateOptions | None = None,
     jobs: int = 1,
     on_item: Callable[[Item], None] | None = None,
 ) -> ValidationReport:
-    """Run every check over a drop; the findings come in input order, then NI015. The
-    findings are the same for any `jobs`; on_item sees every article and reject (progress)."""
+    """Run every check over a drop (one path, or several); the findings come in input order,
+    then NI015. The findings are the same for any `jobs`; on_item sees every article and
+    reject (progress). `options` defaults to ValidateOptions(); load_options() gives the
+    CLI's layering of arguments over pyproject.toml over defaults."""
+    config = config or IngestConfig()
+    options = options or ValidateOptions()
     # Validation reports on every language and length: the checks, not the filters, decide.
     config = config.model_copy(update={"langs": None, "min_chars": None, "dedup": "off"})
     check_config(config)
     c = _Checker(options)
     if options.against is not None:
         c.against(options.against)
-    inputs = scan_inputs(paths, config)
+    inputs = paths if isinstance(paths, Inputs) else scan_inputs(paths, config)
     for path in inputs.empty:
         c.add("NI017", path, f"no file matching --glob {config.glob!r} under {path}")
     c.skipped(inputs.skipped, config.glob)

@@ -1,10 +1,12 @@
 """Dask engine: the same library code on a cluster; sharded, resumable output with a manifest.
 
 Inputs are listed once, in reading order, and cut into contiguous partitions; partition k is
-written to OUT/part-0000k.jsonl.gz (records) and OUT/rejects-0000k.jsonl.gz (so that
-`part-*.jsonl.gz` is records only), then marked done by OUT/part-0000k.done.json: counts, the
-sha256 of both files, and a fingerprint of what made them (each input's path, size and mtime,
-the options that shape records, the version and the packaged rules). Concatenating the record
+written to OUT/part-0000k.jsonl.gz (records; OUT/part-0000k.parquet with --format parquet)
+and OUT/rejects-0000k.jsonl.gz (so that `part-*` is records only), then marked done by
+OUT/part-0000k.done.json: counts, the sha256 of both files, and a fingerprint of what made them
+(each input's path, size and mtime, the options that shape records, the version and the
+packaged data: rules, language data, the cleaner's model). A shard in the other format is
+not done. Concatenating the record
 shards in partition order gives exactly what `parse --jobs 1` writes, gzipped. A rerun skips
 every partition whose done marker matches its files and its fingerprint, so an interrupted run
 only redoes what was missing, and a changed drop or other options redo what they change.
@@ -33,9 +35,18 @@ from pydantic import BaseModel
 from .. import __version__
 from ..config import IngestConfig
 from ..errors import NewsIngestError, OutputError, SettingsError
-from ..export import TEMP_PREFIX, JsonlWriter, Summary, atomic_write_text, sweep_stale_temps
+from ..export import (
+    TEMP_PREFIX,
+    JsonlWriter,
+    Summary,
+    atomic_write_text,
+    open_records,
+    sweep_stale_temps,
+)
 from ..models import Reject
+from ..parquet import require_pyarrow
 from ..pipeline import repeated_lines, run
+from ..provenance import Versions, data_hash, shaping_options, versions
 from ..reader import input_files, read_entries
 
 INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'newsingest[dask]'"
@@ -60,6 +71,8 @@ class Manifest(BaseModel):
     """OUT/_manifest.json: what was read, what each shard holds, and which run made it."""
 
     version: str
+    versions: Versions
+    options: dict[str, Any]
     inputs: list[str]
     partitions: int
     records: int
@@ -76,8 +89,8 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _records_name(index: int) -> str:
-    return f"part-{index:05d}.jsonl.gz"
+def _records_name(index: int, fmt: str = "jsonl") -> str:
+    return f"part-{index:05d}.parquet" if fmt == "parquet" else f"part-{index:05d}.jsonl.gz"
 
 
 def _rejects_name(index: int) -> str:
@@ -91,22 +104,14 @@ def _marker_name(index: int) -> str:
 # Every name a run of this engine writes, past and present layouts (part-k.rejects.jsonl.gz
 # was the rejects shard before it got its own prefix).
 _OWN = re.compile(
-    r"^(?:part-\d{5,}\.(?:jsonl\.gz|rejects\.jsonl\.gz|done\.json|done\.tmp)"
+    r"^(?:part-\d{5,}\.(?:jsonl\.gz|parquet|rejects\.jsonl\.gz|done\.json|done\.tmp)"
     r"|rejects-\d{5,}\.jsonl\.gz|_manifest\.json(?:\.tmp)?)$"
 )
 
 
-def _package_data_digest() -> str:
-    """sha256 of the packaged rules and language data: they shape records as much as code."""
-    root = Path(__file__).resolve().parent.parent / "data"
-    h = hashlib.sha256()
-    for f in sorted(root.rglob("*.toml")):
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def options_fingerprint(config: IngestConfig) -> str:
-    """What shapes records besides the inputs: the version, the packaged data, every option
+    """What shapes records besides the inputs: the version, the packaged data (rules, language
+    data and the cleaner's model), every option
     (the user's rules file by content), and the first --drop-wide pass's lines."""
     conf = config.model_dump(mode="json")
     conf["repeated_lines"] = sorted(config.repeated_lines)
@@ -115,7 +120,7 @@ def options_fingerprint(config: IngestConfig) -> str:
             conf["rules_file"] = hashlib.sha256(config.rules_file.read_bytes()).hexdigest()
         except OSError as e:
             raise NewsIngestError(f"{config.rules_file}: cannot read ({e.strerror})") from None
-    doc = {"version": __version__, "data": _package_data_digest(), "config": conf}
+    doc = {"version": __version__, "data": data_hash(), "config": conf}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
@@ -140,14 +145,22 @@ def partition(files: Sequence[str], parts: int) -> list[list[str]]:
 
 
 def run_shard(
-    index: int, files: list[str], config: IngestConfig, out: str, fingerprint: str
+    index: int,
+    files: list[str],
+    config: IngestConfig,
+    out: str,
+    fingerprint: str,
+    fmt: str = "jsonl",
 ) -> dict[str, Any]:
     """Process one partition on a worker and mark it done. Runs in the worker process."""
     folder = Path(out)
-    records_file = folder / _records_name(index)
+    records_file = folder / _records_name(index, fmt)
     rejects_file = folder / _rejects_name(index)
     summary = Summary()
-    with JsonlWriter(str(records_file)) as records, JsonlWriter(str(rejects_file)) as rejects:
+    with (
+        open_records(str(records_file), fmt) as records,
+        JsonlWriter(str(rejects_file)) as rejects,
+    ):
         for item in run(read_entries(files, config), config):
             summary.add(item)
             (rejects if isinstance(item, Reject) else records).write(item)
@@ -167,9 +180,9 @@ def run_shard(
     return info.model_dump()
 
 
-def _done(folder: Path, index: int, inputs: int, fingerprint: str) -> ShardInfo | None:
-    """The shard's done marker, when it was made from these inputs and options and its
-    files are intact."""
+def _done(folder: Path, index: int, inputs: int, fingerprint: str, fmt: str) -> ShardInfo | None:
+    """The shard's done marker, when it was made from these inputs and options, in the
+    format asked, and its files are intact."""
     marker = folder / _marker_name(index)
     try:
         info = ShardInfo.model_validate_json(marker.read_text(encoding="utf-8"))
@@ -178,7 +191,7 @@ def _done(folder: Path, index: int, inputs: int, fingerprint: str) -> ShardInfo 
     intact = (
         info.inputs == inputs
         and info.fingerprint == fingerprint
-        and info.records_file == _records_name(index)
+        and info.records_file == _records_name(index, fmt)
         and info.rejects_file == _rejects_name(index)
         and (folder / info.records_file).exists()
         and (folder / info.rejects_file).exists()
@@ -206,10 +219,15 @@ def _check_folder(out: Path) -> None:
         )
 
 
-def _remove_unlisted(out: Path, parts: int, keep_manifest: bool) -> None:
+def _remove_unlisted(out: Path, parts: int, keep_manifest: bool, fmt: str) -> None:
     """Remove this engine's files that the plan of this run does not list: shards of an
-    earlier run with more partitions, the old rejects layout, half-written markers."""
-    listed = {f(k) for k in range(parts) for f in (_records_name, _rejects_name, _marker_name)}
+    earlier run with more partitions or in the other format, the old rejects layout,
+    half-written markers."""
+    listed = {
+        name
+        for k in range(parts)
+        for name in (_records_name(k, fmt), _rejects_name(k), _marker_name(k))
+    }
     if keep_manifest:
         listed.add("_manifest.json")
     for name in os.listdir(out):
@@ -261,10 +279,14 @@ def run_dask(
     scheduler: str | None = None,
     partitions: int | None = None,
     workers: int = 2,
+    fmt: str = "jsonl",
 ) -> Manifest:
     """Parse on a Dask cluster (a LocalCluster of `workers` processes unless `scheduler` is
-    given) into sharded output under `out`; returns the manifest it writes. The folder and
-    the scheduler are checked before any input is read."""
+    given) into sharded output under `out`, records as gzipped JSONL or Parquet (`fmt`);
+    returns the manifest it writes. The folder and the scheduler are checked before any
+    input is read."""
+    if fmt == "parquet":
+        require_pyarrow()  # before any work, and on the client: workers need it too
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -275,7 +297,7 @@ def run_dask(
         raise SettingsError("--dedup needs the whole stream: use the local engine")
     _check_folder(out)
     try:
-        return _run(paths, config, out, scheduler, partitions, workers)
+        return _run(paths, config, out, scheduler, partitions, workers, fmt)
     except BaseException:
         # Interrupted or failed: the local cluster is closed by now, so the temp files of
         # the shards its workers were writing have no live owner and go.
@@ -290,6 +312,7 @@ def _run(
     scheduler: str | None,
     partitions: int | None,
     workers: int,
+    fmt: str,
 ) -> Manifest:
     with ExitStack() as stack:
         client = _client(stack, scheduler, workers) if scheduler is not None else None
@@ -303,16 +326,16 @@ def _run(
         shards: dict[int, ShardInfo] = {}
         todo = []
         for k, chunk in enumerate(parts):
-            done = _done(out, k, len(chunk), prints[k])
+            done = _done(out, k, len(chunk), prints[k], fmt)
             if done is not None:
                 shards[k] = done
             else:
                 todo.append(k)
-        _remove_unlisted(out, len(parts), keep_manifest=not todo)
+        _remove_unlisted(out, len(parts), keep_manifest=not todo, fmt=fmt)
         if todo:
             client = client or _client(stack, None, workers)
             futures = [
-                client.submit(run_shard, k, parts[k], config, str(out), prints[k], pure=False)
+                client.submit(run_shard, k, parts[k], config, str(out), prints[k], fmt, pure=False)
                 for k in todo
             ]
             try:
@@ -327,6 +350,8 @@ def _run(
     ordered = [shards[k] for k in range(len(parts))]
     manifest = Manifest(
         version=__version__,
+        versions=versions(),
+        options=shaping_options(config),
         inputs=files,
         partitions=len(parts),
         records=sum(s.records for s in ordered),
