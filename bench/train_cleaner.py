@@ -206,12 +206,21 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     ap.add_argument(
+        "--decoder",
+        help="center,inside,outside: try other sequence-step settings (with --fold-cache, "
+        "no tree is refitted)",
+    )
+    ap.add_argument("--cv-only", action="store_true", help="print the CV scores, write nothing")
+    ap.add_argument(
         "--fold-cache",
         type=Path,
         help="keep fold models here and reuse them (to try decoder settings without refitting; "
         "delete it after changing features or data)",
     )
     args = ap.parse_args()
+    if args.decoder:
+        center, inside, outside = (float(v) for v in args.decoder.split(","))
+        DECODER.update(center=center, inside=inside, outside=outside)
     t0 = time.time()
     scorer = load_scorer()
     pages = all_pages()
@@ -247,6 +256,9 @@ def main() -> int:
                 counts[ds].extend(c)
             print(f"fold {f}: {len(test)} pages, {time.time() - t0:.0f} s", file=sys.stderr)
         cv = summarize(scorer, counts)
+        if args.cv_only:
+            print(json.dumps({"decoder": DECODER, "cv": cv}, indent=1))
+            return 0
     trees = fit_rows(rows)
     doc = model_doc(trees, hard)
     final = Cleaner(rules, model_from_dict(doc))

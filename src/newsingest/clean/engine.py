@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from ..models import CleanResult
 from ..normalize import normalize_line
 from .dates import DateFinder, DateHit
-from .features import line_vector, page_matrix
+from .features import LINE_FEATURES, line_vector, page_matrix
 from .headline import drop_title_copies, find_published, find_title
 from .lines import (
     DROP,
@@ -40,7 +40,7 @@ from .lines import (
 )
 from .model import LineModel, packaged_model
 from .rules import CompiledRules, Rule, RuleSet, compiled_rules
-from .sequence import INSIDE, OUTSIDE_KEPT, decode
+from .sequence import INSIDE, LIST_ITEM, OUTSIDE_KEPT, attach_lists, decode
 
 # Groups of chrome that may stand between a headline and its first paragraph.
 HEADER_GROUPS = frozenset(
@@ -407,11 +407,14 @@ class Cleaner:
             scores, blocked, steps, comments_from, _ = self._decide_model(page, title, x)
         facts, rule = page.facts, page.rule
         n = len(facts)
+        items = [f.vector[_BULLET] > 0 or f.vector[_NUMBERED] > 0 for f in facts]
+        free = [not blocked[i] and rule[i] is None for i in range(n)]
+        steps = attach_lists(steps, items, [f.colon for f in facts], free, title)
         reasons: list[str | None] = [None] * n
         for i, step in enumerate(steps):
             if blocked[i]:
                 continue
-            if step in (INSIDE, OUTSIDE_KEPT):
+            if step in (INSIDE, OUTSIDE_KEPT, LIST_ITEM):
                 reasons[i] = step
             else:
                 # A rule that matched names the drop; otherwise the step does.
@@ -653,6 +656,8 @@ _TEXT = field("text")
 
 
 SHORT_TEXT = "short_text"
+_BULLET = LINE_FEATURES.index("bullet")
+_NUMBERED = LINE_FEATURES.index("numbered")
 # Drops that are definitions, not guesses, whatever the model says.
 _ALWAYS_HARD = frozenset(("drop_wide_repeat", "title", "title_variant", "date_line"))
 HARD_GROUPS = frozenset(("byline", "dates", "embeds"))

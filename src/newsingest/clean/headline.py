@@ -15,6 +15,9 @@ _DATE = field("date")
 _SIZED = field("sized")
 # Header chrome under a headline is passed over, up to this many times title_lead_lines lines.
 LEAD_SCAN = 3
+# "Title | Site" copies below the headline: within this many lines, this many words longer.
+TITLE_VARIANT_LINES = 6
+TITLE_VARIANT_EXTRA_WORDS = 8
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
@@ -80,7 +83,12 @@ def first_paragraph(page: Page) -> int:
     with more prose after it (a lone sentence in a widget, "Your weather is set to …", is
     not); the first such sentence when none has; len(page) when there is none."""
     facts, cls = page.facts, page.cls
-    sentences = [i for i in compress(range(len(cls)), map(GOOD.__eq__, cls)) if facts[i].sentence]
+    # A line cut off with "..." is a teaser of another story, never the article's opening.
+    sentences = [
+        i
+        for i in compress(range(len(cls)), map(GOOD.__eq__, cls))
+        if facts[i].sentence and not facts[i].truncated
+    ]
     first = next((i for i in sentences if _prose_follows(page, i)), None)
     return first if first is not None else (sentences[0] if sentences else len(cls))
 
@@ -152,6 +160,13 @@ def drop_title_copies(page: Page, title: int) -> None:
         if k == title_key:
             cls[i], rule[i] = DROP, "title"
         elif cls[i] != DROP and title_key in k:
+            cls[i], rule[i] = DROP, "title_variant"
+    # Below it, a short line that holds the headline ("Title | Site" under an <h1>) is a copy
+    # too; a paragraph has no key of its own (Facts.key), so it never matches.
+    most = page.facts[title].words + TITLE_VARIANT_EXTRA_WORDS
+    for i in range(title + 1, min(len(keys), title + 1 + TITLE_VARIANT_LINES)):
+        k = keys[i]
+        if cls[i] != DROP and k != title_key and title_key in k and page.facts[i].words <= most:
             cls[i], rule[i] = DROP, "title_variant"
     i = title
     while True:  # later copies: list.index compares in C

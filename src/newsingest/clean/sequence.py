@@ -25,6 +25,9 @@ INSIDE, OUTSIDE_KEPT, LOW, BEFORE, AFTER, COMMENTS = (
     "comments",
 )
 
+LIST_ITEM = "list_item"
+# Lines of header chrome a list may stand below its headline or paragraph.
+HEADER_SKIP = 3
 # A title inside the article's stretch heads it only when at most this share of the stretch's
 # weight lies above it.
 TITLE_INSIDE_SHARE = 0.25
@@ -135,3 +138,54 @@ def decode(
         else:
             out.append(AFTER)
     return out, comments_from, title_ok
+
+
+def attach_lists(
+    steps: list[str],
+    items: Sequence[bool],
+    colon: Sequence[bool],
+    free: Sequence[bool],
+    title: int | None,
+) -> list[str]:
+    """Lists that belong to the article are kept whole. A run of two or more list items
+    (bullets or numbers; no rule hit, no hard drop) is part of the article when one of its
+    items is kept, or when it stands right under the title, a kept line, or a kept line's
+    introduction ending in ':' (highlights under a headline, nominees, a line-up, steps);
+    the introduction is kept with it. Short items are what the line model doubts most, and
+    what a reader misses first."""
+    n = len(steps)
+    kept = [s in _KEPT for s in steps]
+    out = list(steps)
+    i = 0
+    while i < n:
+        if not (items[i] and free[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and items[j + 1] and free[j + 1]:
+            j += 1
+        if j > i:
+            intro = i - 1 if i > 0 and colon[i - 1] and free[i - 1] else None
+            above = (intro if intro is not None else i) - 1
+            # Header chrome (a byline, a date, a share bar) may stand between a headline and
+            # its highlights.
+            for _ in range(HEADER_SKIP):
+                if above < 0 or free[above] or kept[above] or above == title:
+                    break
+                above -= 1
+            attached = (
+                any(kept[i : j + 1])
+                or (intro is not None and kept[intro])
+                or (above >= 0 and (kept[above] or above == title))
+                or (above < 0 and title is None)
+                or (j + 1 < n and kept[j + 1])
+            )
+            if attached:
+                for k in range(i if intro is None else intro, j + 1):
+                    if not kept[k]:
+                        out[k] = LIST_ITEM
+        i = j + 1
+    return out
+
+
+_KEPT = frozenset((INSIDE, OUTSIDE_KEPT, LIST_ITEM))
