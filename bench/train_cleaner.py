@@ -42,10 +42,11 @@ PARAMS: dict[str, Any] = {
     "l2_regularization": 1.0,
 }
 DECODER = {"center": 0.5, "inside": 0.3, "outside": 0.9}
-# A rule is hard (drops whatever the model says) when, over the training lines it matched, at
-# most this share of their tokens is gold body, with at least this many lines seen.
-HARD_MAX_BODY_SHARE = 0.01
-HARD_MIN_LINES = 30
+# A rule is hard (drops whatever the model says) when, over the training lines it matched, the
+# share that is gold body, with one body and one chrome line added (so a rule seen on few
+# lines is not trusted for having met no body yet), is at most HARD_MAX_BODY_SHARE.
+HARD_MAX_BODY_SHARE = 0.03
+HARD_MIN_LINES = 10
 # Labelled lines that are neither body nor chrome (realdrops' glued Nepali headline+lead).
 UNSCORED = {"lead", "unscored"}
 
@@ -142,7 +143,8 @@ def hard_from(measured: dict[str, dict[str, int]]) -> list[str]:
     return sorted(
         r
         for r, c in measured.items()
-        if c["lines"] >= HARD_MIN_LINES and c["body"] <= HARD_MAX_BODY_SHARE * c["lines"]
+        if c["lines"] >= HARD_MIN_LINES
+        and (c["body"] + 1) / (c["lines"] + 2) <= HARD_MAX_BODY_SHARE
     )
 
 
@@ -211,6 +213,7 @@ def main() -> int:
         "no tree is refitted)",
     )
     ap.add_argument("--cv-only", action="store_true", help="print the CV scores, write nothing")
+    ap.add_argument("--params", help="JSON: other learner settings to try (with --cv-only)")
     ap.add_argument(
         "--fold-cache",
         type=Path,
@@ -218,6 +221,8 @@ def main() -> int:
         "delete it after changing features or data)",
     )
     args = ap.parse_args()
+    if args.params:
+        PARAMS.update(json.loads(args.params))
     if args.decoder:
         center, inside, outside = (float(v) for v in args.decoder.split(","))
         DECODER.update(center=center, inside=inside, outside=outside)

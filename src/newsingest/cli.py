@@ -490,7 +490,7 @@ def explain(paths: tuple[str, ...], as_json: bool, width: int, **opts: Any) -> N
 
     Also shows the title and published-date picks. Blank lines are not listed.
     """
-    out = Console(highlight=False, width=max(width + 40, 80))
+    out = Console(highlight=False, width=max(width + 100, 80))
     with library_errors():
         config = config_from_options(**opts)
         results = explain_paths(paths, config)

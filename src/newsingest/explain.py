@@ -102,9 +102,9 @@ def render(exp: Explanation, console: Console, width: int = 100) -> None:
     )
     table.add_column("line", justify="right")
     table.add_column("", width=4)
-    table.add_column("rule")
-    table.add_column("p", justify="right")
-    table.add_column("weighed most")
+    table.add_column("rule", no_wrap=True)
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column("weighed most", no_wrap=True)
     table.add_column("text", overflow="ellipsis", no_wrap=True, max_width=width)
     for d in exp.decisions:
         mark = "[green]keep[/]" if d.keep else "[red]drop[/]"
