@@ -215,6 +215,9 @@ def main() -> int:
     ap.add_argument("--cv-only", action="store_true", help="print the CV scores, write nothing")
     ap.add_argument("--params", help="JSON: other learner settings to try (with --cv-only)")
     ap.add_argument(
+        "--trees", type=int, help="score with only the first N trees of each fold model"
+    )
+    ap.add_argument(
         "--fold-cache",
         type=Path,
         help="keep fold models here and reuse them (to try decoder settings without refitting; "
@@ -231,7 +234,7 @@ def main() -> int:
     pages = all_pages()
     rules = compiled_rules()
     # Features and labels do not depend on the model: a model-less cleaner computes them.
-    base = Cleaner(rules, None)
+    base = Cleaner(rules, None, features=True)
     rows = [page_rows(base, scorer, p) for p in pages]
     print(
         f"{len(pages)} pages, {sum(len(r[1]) for r in rows)} lines, {time.time() - t0:.0f} s",
@@ -254,6 +257,8 @@ def main() -> int:
                 if cached is not None:
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     cached.write_text(json.dumps(trees))
+            if args.trees:
+                trees = {**trees, "trees": trees["trees"][: args.trees]}
             doc = model_doc(trees, fold_hard)
             cleaner = Cleaner(rules, model_from_dict(doc))
             test = [p for p, g in zip(pages, fold, strict=True) if g == f]

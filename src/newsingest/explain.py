@@ -41,12 +41,13 @@ def weighed_decisions(c: CleanResult, config: IngestConfig) -> tuple[LineDecisio
         return c.decisions
     model = get_cleaner(config.rules_file, "model").model
     assert model is not None
+    scores = model.scores(c.features)  # parse scores only the lines it had to decide
     out = []
     for i, d in enumerate(c.decisions):
         contrib = model.contributions(c.features[i])
         top = sorted(contrib.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:TOP_FEATURES]
         weighed = tuple(f"{'+' if v >= 0 else '-'}{name}" for name, v in top)
-        out.append(dataclasses.replace(d, score=c.scores[i], weighed=weighed))
+        out.append(dataclasses.replace(d, score=round(float(scores[i]), 3), weighed=weighed))
     return tuple(out)
 
 

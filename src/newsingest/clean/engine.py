@@ -52,10 +52,14 @@ class Cleaner:
     """Applies a compiled rule set to documents. Nothing carries over between documents
     but its memos, which only save time."""
 
-    def __init__(self, rules: CompiledRules, model: LineModel | None = None) -> None:
+    def __init__(
+        self, rules: CompiledRules, model: LineModel | None = None, features: bool | None = None
+    ) -> None:
         self.rules = rules
         # None: the rule-and-region engine of earlier versions (--cleaner rules).
         self.model = model
+        # Whether lines get their feature vectors: for the model, and for training one.
+        self.features = model is not None if features is None else features
         self.t = rules.t
         self._stopwords = frozenset(w.encode("utf-8") for w in rules.stopwords)
         # Digit-blind parts of facts per line shape (digits zeroed), bounded the same way.
@@ -185,6 +189,8 @@ class Cleaner:
             sized,
             sized and not s.endswith((".", "।", ":")) and not truncated,
         )
+        if not self.features:
+            return facts  # the rules engine reads no features
         return facts._replace(
             vector=line_vector(facts, capitals, rule.kind if rule is not None else None)
         )
@@ -428,7 +434,7 @@ class Cleaner:
         result = self._result(page, reasons, title, published, pub_line)
         return dataclasses.replace(
             result,
-            scores=tuple(round(float(p), 3) for p in scores),
+            scores=tuple(np.round(scores, 3).tolist()),
             comments_line=page.nos[comments_from] if comments_from is not None else None,
             features=x,
         )
@@ -440,8 +446,14 @@ class Cleaner:
         model = self.model
         assert model is not None
         facts = page.facts
-        scores = model.scores(x)
         blocked = [self.hard(page, i) for i in range(len(facts))]
+        # Only lines a hard decision left open are scored (their scores are all the sequence
+        # step reads); on the generated corpus that halves the trees' work. explain scores
+        # every line itself.
+        scores = np.zeros(len(facts))
+        open_rows = np.flatnonzero(~np.array(blocked, dtype=bool))
+        if len(open_rows):
+            scores[open_rows] = model.scores(x[open_rows])
         tokens = np.array([min(f.words, 100) for f in facts], dtype=np.float64)
         openers = [f.group == "comments" and f.ends for f in facts]
         steps, comments_from, title_ok = decode(

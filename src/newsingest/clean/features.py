@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,6 +75,12 @@ LINE_FEATURES = (
 _URL = re.compile(r"https?://|www\.|\.(com|org|net|in|co\.uk)\b", re.IGNORECASE)
 _SEPARATORS = "|•·»›«‹/"
 # Punctuation and symbols; combining marks (Devanagari vowel signs) are part of words.
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_UPPER = bytes(range(65, 91))
+_ASCII_DIGITS = b"0123456789"
+# What _SYMBOLS does not count, in ASCII: letters, digits, "_" (\w) and whitespace.
+_ASCII_WORD_OR_SPACE = _ASCII_LETTERS + _ASCII_DIGITS + b"_ \t\n\r\x0b\x0c"
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _SYMBOLS = re.compile(r"[^\w\s\u0300-\u036f\u0900-\u0dff]")
 _BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ", "► ", "▪ ", "■ ", "✓ ", "→ ")
 _NUMBERED = re.compile(r"^(\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s", re.IGNORECASE)
@@ -86,13 +93,35 @@ def line_vector(f: Facts, capitals: bool, rule_kind: str | None) -> tuple[float,
     s = f.text
     n = len(s)
     words = max(f.words, 1)
-    # C-level passes over the characters: ~5x faster than one Python loop doing all counts.
-    letters = sum(map(str.isalpha, s))
-    upper = sum(map(str.isupper, s))
-    digits = sum(map(str.isdigit, s))
     spaces = s.count(" ")
     commas = s.count(",")
-    symbols = len(_SYMBOLS.findall(s))
+    if s.isascii():
+        # Counting by deleting a class of bytes: one C pass each, several times faster than
+        # the per-character passes below (most lines are ASCII).
+        b = s.encode("ascii")
+        letters = n - len(b.translate(None, _ASCII_LETTERS))
+        upper = n - len(b.translate(None, _ASCII_UPPER))
+        digits = n - len(b.translate(None, _ASCII_DIGITS))
+        symbols = len(b.translate(None, _ASCII_WORD_OR_SPACE))
+    else:
+        # Mostly ASCII with a few curly quotes or accents (most English paragraphs): the ASCII
+        # bytes as above, the other characters one by one (measured 4x faster on such lines
+        # than the per-character passes, which remain for Devanagari and other scripts).
+        b = s.encode("ascii", "ignore")
+        if 2 * len(b) >= n:
+            rest = _NON_ASCII.findall(s)
+            m = len(b)
+            letters = m - len(b.translate(None, _ASCII_LETTERS)) + sum(map(str.isalpha, rest))
+            upper = m - len(b.translate(None, _ASCII_UPPER)) + sum(map(str.isupper, rest))
+            digits = m - len(b.translate(None, _ASCII_DIGITS)) + sum(map(str.isdigit, rest))
+            symbols = len(b.translate(None, _ASCII_WORD_OR_SPACE)) + len(
+                _SYMBOLS.findall("".join(rest))
+            )
+        else:
+            letters = sum(map(str.isalpha, s))
+            upper = sum(map(str.isupper, s))
+            digits = sum(map(str.isdigit, s))
+            symbols = len(_SYMBOLS.findall(s))
     groups = [0.0] * len(GROUPS)
     rule = f.rule
     if rule is not None:
@@ -237,7 +266,11 @@ def page_matrix(
     n = len(facts)
     if not n:
         return np.zeros((0, len(FEATURES)))
-    base = np.array(vectors, dtype=np.float64)
+    # One fromiter over the flattened tuples: several times faster than np.array on a list
+    # of tuples.
+    width = len(LINE_FEATURES)
+    base = np.fromiter(chain.from_iterable(vectors), dtype=np.float64, count=n * width)
+    base = base.reshape(n, width)
     idx = np.arange(n, dtype=np.float64)
     words = np.fromiter((f.words for f in facts), dtype=np.float64, count=n)
     cls_code = np.fromiter(map(_CLASS_CODE.__getitem__, cls), dtype=np.int8, count=n)

@@ -6,7 +6,7 @@ from collections import Counter
 from itertools import compress
 
 from .dates import DateFinder
-from .lines import DROP, GOOD, SHORT, Page, field
+from .lines import DROP, GOOD, SENTENCE_CLOSERS, SHORT, Page, field
 from .rules import Thresholds
 
 _TAIL = field("tail")
@@ -83,11 +83,14 @@ def first_paragraph(page: Page) -> int:
     with more prose after it (a lone sentence in a widget, "Your weather is set to …", is
     not); the first such sentence when none has; len(page) when there is none."""
     facts, cls = page.facts, page.cls
-    # A line cut off with "..." is a teaser of another story, never the article's opening.
+    # A line cut off with "..." is a teaser of another story, never the article's opening; a
+    # headline-sized line that asks or exclaims ("… का?", "… win!") is a headline candidate.
     sentences = [
         i
         for i in compress(range(len(cls)), map(GOOD.__eq__, cls))
-        if facts[i].sentence and not facts[i].truncated
+        if facts[i].sentence
+        and not facts[i].truncated
+        and not (facts[i].sized and facts[i].text.rstrip(SENTENCE_CLOSERS)[-1:] in "?!")
     ]
     first = next((i for i in sentences if _prose_follows(page, i)), None)
     return first if first is not None else (sentences[0] if sentences else len(cls))
