@@ -223,3 +223,13 @@ def test_every_short_text_fixture_is_kept_whole() -> None:
         assert isinstance(item, Article), case["label"]
         want = [normalize_text(line).strip() for line in case["text"].split("\n") if line.strip()]
         assert item.text.replace("\n\n", "\n").split("\n") == want, case["label"]
+
+
+def test_a_page_the_model_finds_nothing_on_keeps_its_most_body_like_stretch() -> None:
+    """No line above the center (a script or layout never seen in training): the page is
+    judged against its own best score instead of coming out empty."""
+    scores = np.array([0.02, 0.03, 0.30, 0.35, 0.32, 0.04])
+    no = [False] * 6
+    steps, _, _ = decode(scores, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), no, no)
+    assert steps[2:5] == [INSIDE, INSIDE, INSIDE]
+    assert steps[0] == BEFORE and steps[5] == AFTER

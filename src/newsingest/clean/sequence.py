@@ -26,6 +26,8 @@ INSIDE, OUTSIDE_KEPT, LOW, BEFORE, AFTER, COMMENTS = (
 )
 
 LIST_ITEM = "list_item"
+# With no line above the center, the page's own best score times this is the center.
+FALLBACK_SHARE = 0.5
 # Lines of header chrome a list may stand below its headline or paragraph.
 HEADER_SKIP = 3
 # A title inside the article's stretch heads it only when at most this share of the stretch's
@@ -112,6 +114,16 @@ def decode(
     n = len(scores)
     gain = gains(scores, tokens, decoder, blocked)
     span = region(gain)
+    if span is None:
+        # No line reaches the center: a page unlike any the model learned from (a script or
+        # a layout it never saw). Rather than return nothing, judge the page against itself:
+        # the stretch of its most body-like lines, relative to its best score.
+        open_scores = [float(p) for p, b in zip(scores, blocked, strict=True) if not b]
+        if open_scores and max(open_scores) > 0.0:
+            relative = max(open_scores) * FALLBACK_SHARE
+            decoder = Decoder(relative, relative, decoder.outside)
+            gain = gains(scores, tokens, decoder, blocked)
+            span = region(gain)
     title_ok = (
         title is None
         or span is None
