@@ -110,6 +110,26 @@ def input_options(f: F) -> F:
     return f
 
 
+PROGRESS_OPTION = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on stderr: a live line on a terminal; with --progress, plain lines every "
+    "10 s elsewhere (CI logs). Default: live on a terminal only.",
+)
+
+
+def jobs_option(what: str) -> Callable[[F], F]:
+    """-j/--jobs, whose result (`what`) is the same for any value."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default="all cores",
+        help=f"Worker processes; the {what} is the same for any value.",
+    )
+
+
 def config_from_options(**opts: Any) -> IngestConfig:
     """The one place where CLI options become an IngestConfig; a setting that cannot work is
     a SettingsError (usage error) here, before any input is read."""
@@ -258,14 +278,7 @@ def cli() -> None:
     show_default=True,
     help="mark: keep with duplicate_of set; drop: reject as duplicate.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="all cores",
-    help="Worker processes; output is the same for any value.",
-)
+@jobs_option("output")
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -285,12 +298,7 @@ def cli() -> None:
     help="Dask: number of shards [default: 4 per worker].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No per-reject warnings; keep the summary line.")
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on stderr: a live line on a terminal; with --progress, plain lines every "
-    "10 s elsewhere (CI logs). Default: live on a terminal only.",
-)
+@PROGRESS_OPTION
 def parse(
     paths: tuple[str, ...],
     output: str,
@@ -532,20 +540,8 @@ def explain(paths: tuple[str, ...], as_json: bool, width: int, **opts: Any) -> N
     help="Switch a check off by code (NI005); repeatable or comma-separated.",
 )
 @click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="all cores",
-    help="Worker processes; the report is the same for any value.",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on stderr: a live line on a terminal; with --progress, plain lines every "
-    "10 s elsewhere (CI logs). Default: live on a terminal only.",
-)
+@jobs_option("report")
+@PROGRESS_OPTION
 def validate(
     paths: tuple[str, ...],
     fmt: str,

@@ -120,7 +120,79 @@ def atomic_write_text(path: str, text: str) -> None:
             os.unlink(tmp)
 
 
-class JsonlWriter:
+def output_target(path: str) -> tuple[str, os.stat_result | None]:
+    """The real file an output path names, checked before any work: a folder, a missing
+    folder or an unreadable target is an OutputError. Returns it with its stat (None when the
+    file does not exist yet)."""
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        raise OutputError(f"{path}: is a directory; give a file name")
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise OutputError(f"{path}: no such folder {folder}; create it first")
+    try:
+        return target, os.stat(target)
+    except FileNotFoundError:
+        return target, None
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write ({e.strerror or e})") from None
+
+
+def temp_beside(path: str, target: str) -> tuple[int, str]:
+    """A new temp file in the target's folder (after sweeping this host's dead runs' ones):
+    its descriptor and name."""
+    folder = os.path.dirname(target)
+    sweep_stale_temps(folder)
+    try:
+        return tempfile.mkstemp(prefix=_temp_prefix(), dir=folder)
+    except OSError as e:
+        raise OutputError(
+            f"{path}: cannot write there ({e.strerror or e}); check the folder is writable"
+        ) from None
+
+
+def publish(tmp: str, target: str, mode: int) -> None:
+    """Put a finished temp file in place: synced, the target's mode, renamed over it, and the
+    folder synced so the rename survives a crash."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, mode)
+    os.replace(tmp, target)
+    _fsync_folder(os.path.dirname(target))
+
+
+class CommitOnExit:
+    """A writer used as a context manager: committed when the block ends cleanly,
+    discarded when it raises."""
+
+    def open(self) -> Self:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.open()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+class JsonlWriter(CommitOnExit):
     """Writes lines to stdout ('-' or None) or to a file replaced atomically on success.
 
     Opening checks the target before any work: a folder, a missing folder or one without
@@ -147,34 +219,19 @@ class JsonlWriter:
             self._fh = sys.stdout
             self._open = True
             return self
-        target = os.path.realpath(self.path)
-        if os.path.isdir(target):
-            raise OutputError(f"{self.path}: is a directory; give a file name")
-        folder = os.path.dirname(target)
-        if not os.path.isdir(folder):
-            raise OutputError(f"{self.path}: no such folder {folder}; create it first")
-        try:
-            st = os.stat(target)
-        except FileNotFoundError:
+        target, st = output_target(self.path)
+        if st is None:
             self._mode = 0o666 & ~_umask()
-        except OSError as e:
-            raise self._fail(e) from None
+        elif not stat.S_ISREG(st.st_mode):  # /dev/null, a FIFO: no rename, write to it
+            try:
+                raw: IO[bytes] = open(target, "wb")  # noqa: SIM115 - closed in commit
+            except OSError as e:
+                raise self._fail(e) from None
+            self._wrap(raw)
+            return self
         else:
-            if not stat.S_ISREG(st.st_mode):  # /dev/null, a FIFO: no rename, write to it
-                try:
-                    raw: IO[bytes] = open(target, "wb")  # noqa: SIM115 - closed in commit
-                except OSError as e:
-                    raise self._fail(e) from None
-                self._wrap(raw)
-                return self
             self._mode = stat.S_IMODE(st.st_mode)
-        sweep_stale_temps(folder)
-        try:
-            fd, self._tmp = tempfile.mkstemp(prefix=_temp_prefix(), dir=folder)
-        except OSError as e:
-            raise OutputError(
-                f"{self.path}: cannot write there ({e.strerror or e}); check the folder is writable"
-            ) from None
+        fd, self._tmp = temp_beside(self.path, target)
         self._target = target
         self._wrap(os.fdopen(fd, "wb"))
         return self
@@ -207,20 +264,10 @@ class JsonlWriter:
             self._fh.close()
             raw = self._raw
             if raw is not None:
-                raw.flush()
-            if self._tmp is not None:
-                fd = os.open(self._tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            if raw is not None:
                 raw.close()
             if self._tmp is not None and self._target is not None:
-                os.chmod(self._tmp, self._mode)
-                os.replace(self._tmp, self._target)
+                publish(self._tmp, self._target, self._mode)
                 self._tmp = None
-                _fsync_folder(os.path.dirname(self._target))
         except OSError as e:
             self.discard()
             raise self._fail(e) from None
@@ -242,20 +289,6 @@ class JsonlWriter:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._tmp)
             self._tmp = None
-
-    def __enter__(self) -> Self:
-        return self.open()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.discard()
 
 
 def _text(raw: IO[bytes] | gzip.GzipFile) -> IO[str]:

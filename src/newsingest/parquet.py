@@ -11,15 +11,14 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 import types
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from .errors import NewsIngestError, OutputError
+from .export import CommitOnExit, _umask, output_target, publish, temp_beside
 from .models import Article
 
 if TYPE_CHECKING:
@@ -90,7 +89,7 @@ def arrow_schema(model: type[BaseModel] = Article) -> pa.Schema:
     return pa.schema(fields, metadata=meta)
 
 
-class ParquetWriter:
+class ParquetWriter(CommitOnExit):
     """Writes records to a Parquet file, a row group at a time; like JsonlWriter, the file
     appears (atomically renamed) only when the run ends without an exception."""
 
@@ -125,34 +124,13 @@ class ParquetWriter:
         checks, errors and temp-file names as JsonlWriter's (see export)."""
         import pyarrow.parquet as pq
 
-        from .export import _temp_prefix, _umask, sweep_stale_temps
-
-        target = os.path.realpath(self.path)
-        if os.path.isdir(target):
-            raise OutputError(f"{self.path}: is a directory; give a file name")
-        folder = os.path.dirname(target)
-        if not os.path.isdir(folder):
-            raise OutputError(f"{self.path}: no such folder {folder}; create it first")
-        try:
-            self._mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            self._mode = 0o666 & ~_umask()
-        except OSError as e:
-            raise OutputError(f"{self.path}: cannot write ({e.strerror or e})") from None
-        sweep_stale_temps(folder)
-        try:
-            fd, self._tmp = tempfile.mkstemp(prefix=_temp_prefix(), dir=folder)
-        except OSError as e:
-            raise OutputError(
-                f"{self.path}: cannot write there ({e.strerror or e}); check the folder is writable"
-            ) from None
+        target, st = output_target(self.path)
+        self._mode = 0o666 & ~_umask() if st is None else stat.S_IMODE(st.st_mode)
+        fd, self._tmp = temp_beside(self.path, target)
         os.close(fd)
         self._target = target
         self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
         return self
-
-    def __enter__(self) -> Self:
-        return self.open()
 
     def write(self, model: BaseModel) -> None:
         row = model.model_dump(mode="json")
@@ -187,8 +165,7 @@ class ParquetWriter:
             self._flush()
             self._writer.close()
             self._writer = None
-            os.chmod(self._tmp, self._mode)
-            os.replace(self._tmp, self._target)
+            publish(self._tmp, self._target, self._mode)
             self._tmp = None
         except OSError as e:
             self.discard()
@@ -204,17 +181,6 @@ class ParquetWriter:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._tmp)
             self._tmp = None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.discard()
 
 
 def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
