@@ -34,8 +34,10 @@ from newsingest.clean.rules import compiled_rules
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "newsingest" / "data" / "models" / MODEL_FILE
 PARAMS: dict[str, Any] = {
-    "max_iter": 200,
-    "learning_rate": 0.1,
+    # 100 trees at 0.2 score within .003 of 200 at 0.1 in CV (WCEB .906 against .909, AEB
+    # .941 against .939) at half the scoring time, which the 3x speed floor needs.
+    "max_iter": 100,
+    "learning_rate": 0.2,
     "max_leaf_nodes": 16,
     "max_depth": 6,
     "min_samples_leaf": 100,

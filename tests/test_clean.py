@@ -147,3 +147,85 @@ BODY_HI = (
 )
 def test_date_forms(head: str, dateline: str, body: str, published: str | None) -> None:
     assert clean_text(f"{head}\n\n{dateline}\n\n{body}").published == published
+
+
+LEAD = (
+    "The regional council approved a new budget for rural roads on Thursday after a long "
+    "debate about the cost of repairs in the hill districts"
+)
+MORE = (
+    "Members said the money would first go to the roads that were damaged in the monsoon and "
+    "the rest to new bridges in the north of the district over the next three years"
+)
+
+
+def test_headline_glued_to_its_lead_is_split_off_and_the_lead_kept() -> None:
+    # A publisher that strips punctuation glues the headline to the lead's opening.
+    glued = "Council clears rural road budget" + LEAD[:80]
+    result = clean_text(f"{glued}\n\n{LEAD}\n\n{MORE}\n")
+    assert result.title == "Council clears rural road budget"
+    assert result.text.split("\n\n") == [LEAD, MORE]
+
+
+def test_a_line_that_only_shares_some_words_with_the_next_is_no_glued_headline() -> None:
+    first = "Council clears rural road budget after a long debate about the cost of repairs"
+    result = clean_text(f"{first}\n\n{LEAD}\n\n{MORE}\n")
+    assert result.title in (None, first)  # whole or not at all, never cut
+    assert LEAD in result.text
+
+
+SAVINGS = [
+    "Savings accounts for children often pay more interest than those for adults, and relatives "
+    "can add to them at any time of the year.",
+    "The new fund lets parents put away up to a thousand pounds a year, and the money is free "
+    "of tax until the child turns eighteen.",
+    "Advisers say the habit matters more than the sum: a child who saves a little each month is "
+    "likely to keep doing it as an adult.",
+]
+SPORT = [
+    "John Smith volleyed the home side ahead after 45 seconds, and the crowd had barely sat "
+    "down when the visitors hit the post.",
+    "The visitors levelled with a late header from a corner, and the match went to extra time "
+    "for the first time since the final of 2009.",
+    "Rovers won it with four minutes left, when their captain turned in a cross from the right "
+    "at the far post.",
+]
+
+
+def test_a_question_under_the_headline_is_its_standfirst_not_the_title() -> None:
+    standfirst = (
+        "Your children may want the latest toy this winter, but how about a present that "
+        "will help them save for their own future?"
+    )
+    text = "\n\n".join(
+        ["Home | Money | Savings", "Giving money gifts to children", standfirst, *SAVINGS]
+    )
+    result = clean_text(text)
+    assert result.title == "Giving money gifts to children"
+    assert standfirst in result.text
+
+
+def test_an_aside_in_brackets_is_never_the_title() -> None:
+    aside = "(after extra time, with the score at one each after ninety minutes)"
+    text = "\n\n".join(
+        ["Home | Sport | Football", "Rovers clinch the cup in extra time", aside, *SPORT]
+    )
+    assert clean_text(text).title == "Rovers clinch the cup in extra time"
+
+
+def test_highlights_between_headline_and_body_do_not_take_the_title() -> None:
+    hindi_body = (
+        "स्मार्टफोन बाजार में बजट सेगमेंट की जंग और तेज हो गई है और एक देसी कंपनी ने आज नया फोन "
+        "लॉन्च किया है जिसकी कीमत बीस हजार रुपये से कम रखी गई है। "
+    )
+    lines = [
+        "होम | देश | दुनिया | खेल | मनोरंजन",
+        "बीस हजार से कम में लॉन्च हुआ नया 5G फोन, बड़ी बैटरी और तेज कैमरा",
+        "दो वेरिएंट में मिलेगा नया फोन",
+        "पहली सेल अगले महीने की पहली तारीख को",
+        "लेखक: राहुल मिश्रा",
+        hindi_body * 2,
+        hindi_body * 2,
+    ]
+    result = clean_text("\n\n".join(lines))
+    assert result.title == lines[1]

@@ -27,6 +27,17 @@ def test_json_line_has_field_order_and_raw_utf8() -> None:
     assert list(json.loads(line)) == list(Article.model_fields)
 
 
+def test_json_line_is_the_documented_dumps_form() -> None:
+    # The record's bytes are fixed by the schema docs as json.dumps(ensure_ascii=False,
+    # compact); the fast serializer must agree on escapes, non-BMP text and rounded floats.
+    tricky = 'a\x00\x1f\x7f\u2028 "q" \\ /\t\r é हिंदी 😀 \ue000'
+    a = article().model_copy(
+        update={"text": tricky, "title": tricky, "languages": {"en": 0.001, "hi": 0.999}}
+    )
+    expected = json.dumps(a.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    assert to_json(a) == expected
+
+
 def test_file_is_written_atomically(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("old\n")

@@ -7,6 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsingest.clean.lines import fold_key
 from newsingest.normalize import normalize_line, normalize_text
 
 
@@ -39,3 +40,9 @@ def test_normalize_is_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert unicodedata.is_normalized("NFC", once)
+
+
+def test_line_keys_keep_indic_vowel_signs() -> None:
+    # Without its vowel signs "मिलेगा" folds to "म ल ग" and unrelated lines share keys.
+    assert fold_key("दो वेरिएंट में मिलेगा फोन।") == "दो वेरिएंट में मिलेगा फोन"
+    assert fold_key("Héllo, Wörld_x") == "héllo wörld x"

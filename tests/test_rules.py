@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newsingest.clean.engine import get_cleaner
 from newsingest.clean.rules import Rule, compiled_rules, load_ruleset
 from newsingest.errors import RulesError
 
@@ -74,3 +75,19 @@ def test_bad_rules_file_fails_loudly(tmp_path: Path, body: str, message: str) ->
     extra.write_text(body, encoding="utf-8")
     with pytest.raises(RulesError, match=message):
         load_ruleset(extra)
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("By Jamelle Bouie", True),
+        ("Written by: Asha Rao", True),
+        ("Byrds producer Melcher dies at 62", False),
+        ("Bypass plan approved after ten-year wait", False),
+        ("Authority backs new port plan", False),
+    ],
+)
+def test_byline_keywords_are_whole_words(line: str, byline: bool) -> None:
+    facts = get_cleaner()._facts(line)
+    assert facts is not None
+    assert (facts.rule_id == "byline") is byline

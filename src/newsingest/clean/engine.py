@@ -19,7 +19,7 @@ from ..models import CleanResult
 from ..normalize import normalize_line
 from .dates import DateFinder, DateHit
 from .features import LINE_FEATURES, line_vector, page_matrix
-from .headline import drop_title_copies, find_published, find_title
+from .headline import drop_title_copies, find_published, find_title, glued_headline
 from .lines import (
     DROP,
     EDGES,
@@ -346,13 +346,18 @@ class Cleaner:
         cls, facts = page.cls, page.facts
         # A text of short lines with no chrome signal at all (verse, a quote, a snippet) has no
         # headline to take out of it: the title search would only remove one of its lines.
-        title = (
-            find_title(page, self.t, self.header_rules)
-            if title_search and not self.plain(page)
-            else None
-        )
-        if title is not None:
-            drop_title_copies(page, title)
+        search = title_search and not self.plain(page)
+        glued = glued_headline(page, self.t) if search else None
+        title: int | None
+        if glued is not None:
+            # Its line holds the headline and a copy of the lead's opening; the lead itself
+            # is the next line, so the whole line goes as the title.
+            title, page.title_text = glued
+            cls[title], page.rule[title] = DROP, "title"
+        else:
+            title = find_title(page, self.t, self.header_rules) if search else None
+            if title is not None:
+                drop_title_copies(page, title)
         cues = [f.group == "comments" for f in facts]
         x = page_matrix(
             facts,
@@ -413,7 +418,7 @@ class Cleaner:
             scores, blocked, steps, comments_from, _ = self._decide_model(page, title, x)
         facts, rule = page.facts, page.rule
         n = len(facts)
-        items = [f.vector[_BULLET] > 0 or f.vector[_NUMBERED] > 0 for f in facts]
+        items = ((x[:, _BULLET] > 0) | (x[:, _NUMBERED] > 0)).tolist()
         free = [not blocked[i] and rule[i] is None for i in range(n)]
         steps = attach_lists(steps, items, [f.colon for f in facts], free, title)
         reasons: list[str | None] = [None] * n
@@ -446,7 +451,9 @@ class Cleaner:
         model = self.model
         assert model is not None
         facts = page.facts
-        blocked = [self.hard(page, i) for i in range(len(facts))]
+        blocked = [False] * len(facts)
+        for i in compress(range(len(facts)), map(DROP.__eq__, page.cls)):
+            blocked[i] = self.hard(page, i)
         # Only lines a hard decision left open are scored (their scores are all the sequence
         # step reads); on the generated corpus that halves the trees' work. explain scores
         # every line itself.
@@ -636,7 +643,7 @@ class Cleaner:
         removed = Counter(compress(final, map(not_, kept)))
         return CleanResult(
             text="\n\n".join("\n".join(p) for p in paragraphs),
-            title=texts[title] if title is not None else None,
+            title=(page.title_text or texts[title]) if title is not None else None,
             title_line=page.nos[title] if title is not None else None,
             published=published,
             published_line=page.nos[pub_line] if pub_line is not None else None,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import compress
+from itertools import compress, pairwise
 
 from .dates import DateFinder
-from .lines import DROP, GOOD, SENTENCE_CLOSERS, SHORT, Page, field
+from .lines import DROP, GOOD, SENTENCE_CLOSERS, SHORT, Page, field, sentence_end
 from .rules import Thresholds
 
 _TAIL = field("tail")
@@ -49,7 +49,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
             # A later copy of a scored headline is never the headline itself; a line too long
             # to have a key of its own (see Facts.key) is no headline.
             continue
-        if cls[i] == DROP or not f.titled:
+        if cls[i] == DROP or not f.titled or _bracketed(f.text):
             continue
         evidence = 0.0
         # Menus repeat too (header and footer), and their labels recur inside longer lines:
@@ -71,11 +71,70 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
             continue  # a menu label, a subheading or a lead paragraph without a full stop
         # A copy in a menu above was no candidate; this one (above its article) may be.
         seen.add(k)
+        # A question or exclamation right under a headline that has as much evidence is its
+        # standfirst when it reads as prose ("Giving gifts to children" / "Your child may want
+        # the latest toy, but how about a savings account?"), not when it is capitalized or short.
+        if (
+            best is not None
+            and evidence <= best[0] - 1
+            and cls[i] == GOOD
+            and _asks(f.text)
+            and all(c == DROP for c in cls[best[1] + 1 : i])
+        ):
+            continue
         # Longer wins ties: site names, taglines and desks are shorter than headlines.
         score = 1 + evidence + 0.01 * min(f.words, t.title_max_words) / t.title_max_words
         if best is None or score > best[0]:
             best = (score, i)
     return best[1] if best is not None else None
+
+
+def _shared(a: str, b: str) -> int:
+    """Length of the common start of a and b."""
+    n = min(len(a), len(b))
+    return next((k for k in range(n) if a[k] != b[k]), n)
+
+
+def _bracketed(text: str) -> bool:
+    """Wholly in brackets: an aside ("(after extra time)", "[Updated]"), never a headline."""
+    return text[:1] in "([" and text[-1:] in ")]"
+
+
+def _asks(text: str) -> bool:
+    """Ends in a question or exclamation mark (closing quotes and brackets aside)."""
+    return text.rstrip(SENTENCE_CLOSERS)[-1:] in ("?", "!")
+
+
+# A headline glued to its lead ("HeadlineThe lead sentence …" above a paragraph that starts
+# with that sentence): the overlap must be at least this long to count.
+GLUED_OVERLAP_CHARS = 25
+GLUED_OVERLAP_WORDS = 3
+# Only the first few lines that are not chrome are looked at.
+GLUED_SCAN_LINES = 3
+
+
+def glued_headline(page: Page, t: Thresholds) -> tuple[int, str] | None:
+    """A line that is a headline followed by the opening of the next line (publishers that
+    strip punctuation glue them): the line and the headline part of it. The next line is the
+    article's first paragraph and stays body; the glued line is only the title."""
+    facts, cls = page.facts, page.cls
+    open_lines = [i for i in range(min(len(facts), t.header_scan_lines)) if cls[i] != DROP]
+    for j, k in pairwise(open_lines[: GLUED_SCAN_LINES + 1]):
+        line, lead = facts[j].text, facts[k].text
+        opening = lead[:GLUED_OVERLAP_CHARS]
+        if len(opening) < GLUED_OVERLAP_CHARS or len(opening.split()) < GLUED_OVERLAP_WORDS:
+            continue
+        at = line.find(opening, 1)
+        if at < 0:
+            continue
+        rest = line[at:]
+        if any(map(str.isalpha, rest[_shared(rest, lead) :])):
+            continue  # the rest of the line must be the lead's opening (a stray quote aside)
+        head = line[:at].strip()
+        # A headline has no closing full stop; a paragraph that repeats its opening does.
+        if t.title_min_words <= len(head.split()) <= t.title_max_words and not sentence_end(head):
+            return j, head
+    return None
 
 
 def first_paragraph(page: Page) -> int:
@@ -90,7 +149,7 @@ def first_paragraph(page: Page) -> int:
         for i in compress(range(len(cls)), map(GOOD.__eq__, cls))
         if facts[i].sentence
         and not facts[i].truncated
-        and not (facts[i].sized and facts[i].text.rstrip(SENTENCE_CLOSERS)[-1:] in "?!")
+        and not (facts[i].sized and _asks(facts[i].text))
     ]
     first = next((i for i in sentences if _prose_follows(page, i)), None)
     return first if first is not None else (sentences[0] if sentences else len(cls))
@@ -122,9 +181,9 @@ def in_menu(page: Page, i: int, t: Thresholds) -> bool:
 
 def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str], menu: bool) -> float:
     """Evidence that line i heads an article: prose follows within title_lead_lines lines,
-    past at most one standfirst or subheading. Its own copies and header chrome (bylines,
-    dates, share bars) do not count toward those lines, up to a limit. A menu label with
-    more labels after it (menu: line i is in_menu) leads nowhere."""
+    past a standfirst or a few highlights (title_dek_lines). Its own copies and header chrome
+    (bylines, dates, share bars) do not count toward those lines, up to a limit. A menu label
+    with more labels after it (menu: line i is in_menu) leads nowhere."""
     facts, cls, rule, keys = page.facts, page.cls, page.rule, page.keys
     n = len(facts)
     if (
@@ -147,8 +206,8 @@ def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str], men
             return 0.0
         if c == SHORT and facts[j].words <= t.short_words:
             continue
-        if c != DROP and dek == 0:
-            dek += 1
+        if c != DROP and dek < t.title_dek_lines:
+            dek += 1  # a standfirst, or one of the highlights under the headline
             continue
         return 0.0
     return 0.0

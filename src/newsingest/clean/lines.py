@@ -21,7 +21,9 @@ SENTENCE_CLOSERS = "\"'”’»)]」』"
 EDGES = Marks('"“”‘«»()[]{}.,;:!?।॥…–—*#|')
 WORD_EDGES = EDGES.regex
 _WIDE_SCRIPTS = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_KEY_JUNK = re.compile(r"[\W_]+")
+# Not letters or digits, nor the vowel signs of Indic scripts (combining marks, which \w
+# does not count: without them "समाचार" folds to "स म च र"); the danda is punctuation.
+_KEY_JUNK = re.compile(r"(?:[^\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff]|_)+")
 # _KEY_JUNK for ASCII bytes: everything but letters and digits to a space.
 _ASCII_JUNK = bytes(b if chr(b).isalnum() and b < 128 else 32 for b in range(256))
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
@@ -59,7 +61,7 @@ class Facts(NamedTuple):
     colon: bool  # ends in ":" (may introduce a list)
     sized: bool  # a headline's word count and no date: the title search looks at it
     titled: bool  # sized, with no closing full stop or "...": it may be the title
-    vector: tuple[float, ...] = ()  # features.LINE_FEATURES of the line on its own
+    vector: bytes = b""  # features.LINE_FEATURES of the line on its own, as float64s
 
 
 def field(name: str) -> itemgetter[Any]:
@@ -111,6 +113,8 @@ class Page:
     cls: list[str]
     rule: list[str | None]
     ends: list[bool]
+    # The title's text when it is only part of its line (a headline glued to its lead).
+    title_text: str | None = None
 
     @cached_property
     def keys(self) -> list[str]:

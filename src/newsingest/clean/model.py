@@ -3,7 +3,7 @@
 The file (data/models/cleaner-vN.json, written by bench/train_cleaner.py) holds gradient
 boosted trees as plain arrays. Scoring walks every tree for every line at once: one numpy
 gather per tree level, so a page costs a few dozen array operations whatever its length
-(measured: ~0.3 ms for 300 lines and 120 trees, against ~25 ms for a per-tree Python loop).
+(measured: ~1.5 ms for 300 lines and 100 trees, against ~25 ms for a per-tree Python loop).
 """
 
 from __future__ import annotations
@@ -90,14 +90,17 @@ class LineModel:
         n = x.shape[0]
         if n == 0:
             return np.zeros(0)
-        x = np.ascontiguousarray(x, dtype=np.float64)
-        flat_x = x.ravel()
-        offsets = (np.arange(n, dtype=np.intp) * x.shape[1])[:, None]
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        # Trees along the first axis and lines along the second: the gathers then read the
+        # feature columns of x (x transposed, contiguous) and the final sum adds the trees in
+        # order; measured ~10 % faster than lines first.
+        columns = np.ascontiguousarray(x.T, dtype=np.float64).ravel()
+        lines = np.arange(n, dtype=np.intp)
+        node = np.repeat(self.roots[:, None], n, axis=1)
+        column_start = self.feature * n
         for _ in range(self.depth):
-            right = flat_x.take(offsets + self.feature.take(node)) > self.threshold.take(node)
+            right = columns.take(column_start.take(node) + lines) > self.threshold.take(node)
             node = self.first_child.take(node) + right
-        return np.asarray(self.value.take(node).sum(axis=1) + self.baseline)
+        return np.asarray(self.value.take(node).sum(axis=0) + self.baseline)
 
     def scores(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """P(body) per row of x."""

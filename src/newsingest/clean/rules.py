@@ -66,6 +66,7 @@ class Thresholds(BaseModel):
     title_min_words: int
     header_scan_lines: int
     title_lead_lines: int
+    title_dek_lines: int
     excerpt_run: int
     title_scan_max_lines: int
     date_line_max_extra_words: int
