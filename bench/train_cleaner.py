@@ -43,7 +43,7 @@ PARAMS: dict[str, Any] = {
     "min_samples_leaf": 100,
     "l2_regularization": 1.0,
 }
-DECODER = {"center": 0.5, "inside": 0.3, "outside": 0.9}
+DECODER = {"center": 0.5, "inside": 0.25, "outside": 0.9}
 # A rule is hard (drops whatever the model says) when, over the training lines it matched, the
 # share that is gold body, with one body and one chrome line added (so a rule seen on few
 # lines is not trusted for having met no body yet), is at most HARD_MAX_BODY_SHARE.

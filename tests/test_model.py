@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from newsingest import Article, IngestConfig, parse_text
 from newsingest.clean import clean_text
-from newsingest.clean.features import FEATURES
+from newsingest.clean.engine import Cleaner
+from newsingest.clean.features import FEATURES, SIDE_WINDOWS, WINDOWS
 from newsingest.clean.model import Decoder, model_from_dict, model_path, packaged_model
+from newsingest.clean.rules import compiled_rules
 from newsingest.clean.sequence import AFTER, BEFORE, COMMENTS, INSIDE, best_region, decode
 from newsingest.normalize import normalize_text
 
@@ -233,3 +235,40 @@ def test_a_page_the_model_finds_nothing_on_keeps_its_most_body_like_stretch() ->
     steps, _, _ = decode(scores, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), no, no)
     assert steps[2:5] == [INSIDE, INSIDE, INSIDE]
     assert steps[0] == BEFORE and steps[5] == AFTER
+
+
+def test_side_windows_and_the_main_prose_run_locate_the_article() -> None:
+    menu = ["Home", "World", "Business", "Sport"]
+    _, _, x = Cleaner(compiled_rules(), None, features=True).analyse(
+        "\n".join([*menu, *ARTICLE, *COMMENTS_BLOCK])
+    )
+    col = {name: i for i, name in enumerate(FEATURES)}
+    first, last = len(menu), len(menu) + len(ARTICLE) - 1
+    # The article is the heaviest prose run: distance 0 inside, signed outside it.
+    assert x[first : last + 1, col["in_main"]].tolist() == [1.0] * len(ARTICLE)
+    assert x[0, col["main_dist"]] == -first / 10 and x[last + 1, col["main_dist"]] == 0.1
+    assert x[first, col["block_words"]] > x[last + 3, col["block_words"]] > 0  # a comment
+    # Nothing lies above the first line; the article's first line sees the menu above it and
+    # prose below it.
+    assert x[0, col["sentence^5"]] == -1.0
+    assert x[first, col["sentence^5"]] == 0.0 and x[first, col["sentencev5"]] > 0.5
+
+
+def test_window_features_are_plain_means_of_the_rows_around() -> None:
+    lines = [*ARTICLE, *COMMENTS_BLOCK, "Home", "About us", *ARTICLE[:2]]
+    _, _, x = Cleaner(compiled_rules(), None, features=True).analyse("\n".join(lines))
+    col = {name: i for i, name in enumerate(FEATURES)}
+    n = len(x)
+    own = x[:, col["log_words"]]
+    for i in range(n):
+        for w in WINDOWS:
+            want = own[max(i - w, 0) : i + w + 1].mean()
+            assert math.isclose(x[i, col[f"log_words~{w}"]], want, rel_tol=1e-12)
+        for w in SIDE_WINDOWS:
+            above, below = own[max(i - w, 0) : i], own[i + 1 : i + 1 + w]
+            assert math.isclose(
+                x[i, col[f"log_words^{w}"]], above.mean() if len(above) else -1.0, rel_tol=1e-12
+            )
+            assert math.isclose(
+                x[i, col[f"log_wordsv{w}"]], below.mean() if len(below) else -1.0, rel_tol=1e-12
+            )

@@ -14,14 +14,16 @@ import re
 import struct
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .lines import DROP, GOOD, NEAR, SHORT, Facts, field
+from .rules import Rule
 
 # Bump when a feature's meaning changes: a model file names the version it was trained on.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 # Rule groups, one indicator each (a rule's group says what kind of chrome it matched).
 GROUPS = (
@@ -86,7 +88,14 @@ _BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ", "► ", "▪ ", "■ ", "
 _NUMBERED = re.compile(r"^(\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s", re.IGNORECASE)
 _QUOTES = "\"“‘'«„"
 _GROUP_INDEX = {g: i for i, g in enumerate(GROUPS)}
-_PACK = struct.Struct(f"={len(LINE_FEATURES)}d").pack
+# The line's own text features, then its date and rule features (see _rule_tail).
+_TAIL_LENGTH = 4 + len(GROUPS)
+_PACK_TEXT = struct.Struct(f"={len(LINE_FEATURES) - _TAIL_LENGTH}d").pack
+_PACK_TAIL = struct.Struct(f"={_TAIL_LENGTH}d").pack
+# For ASCII lines: the URL test on the lowered bytes (no case-insensitive matching) and the
+# separators counted by deleting them, one C pass each (measured ~3x faster together).
+_URL_ASCII = re.compile(rb"https?://|www\.|\.(?:com|org|net|in|co\.uk)\b")
+_ASCII_SEPARATORS = b"|/"
 
 
 def line_vector(f: Facts, capitals: bool, rule_kind: str | None) -> bytes:
@@ -102,6 +111,7 @@ def line_vector(f: Facts, capitals: bool, rule_kind: str | None) -> bytes:
         # Counting by deleting a class of bytes: one C pass each, several times faster than
         # the per-character passes below (most lines are ASCII).
         b = s.encode("ascii")
+        b_ascii = True
         letters = n - len(b.translate(None, _ASCII_LETTERS))
         upper = n - len(b.translate(None, _ASCII_UPPER))
         digits = n - len(b.translate(None, _ASCII_DIGITS))
@@ -112,6 +122,7 @@ def line_vector(f: Facts, capitals: bool, rule_kind: str | None) -> bytes:
         # bytes as above, the other characters one by one (measured 4x faster on such lines
         # than the per-character passes, which remain for Devanagari and other scripts).
         b = s.encode("ascii", "ignore")
+        b_ascii = False
         if 2 * len(b) >= n:
             rest = _NON_ASCII.findall(s)
             m = len(b)
@@ -127,13 +138,13 @@ def line_vector(f: Facts, capitals: bool, rule_kind: str | None) -> bytes:
             digits = sum(map(str.isdigit, s))
             symbols = len(_SYMBOLS.findall(s))
         caseless = s.lower() == s.upper()
-    groups = [0.0] * len(GROUPS)
-    rule = f.rule
-    if rule is not None:
-        k = _GROUP_INDEX.get(rule.group)
-        if k is not None:
-            groups[k] = 1.0
-    return _PACK(
+    if b_ascii:
+        url = _URL_ASCII.search(b.lower()) is not None
+        separators = len(b) - len(b.translate(None, _ASCII_SEPARATORS))
+    else:
+        url = _URL.search(s) is not None
+        separators = sum(map(s.count, _SEPARATORS))
+    return _PACK_TEXT(
         math.log1p(f.words),
         math.log1p(n),
         float(f.sentence),
@@ -147,17 +158,28 @@ def line_vector(f: Facts, capitals: bool, rule_kind: str | None) -> bytes:
         letters / n,
         commas / words,
         min((n - spaces) / words, 20.0),
-        float(_URL.search(s) is not None),
+        float(url),
         float("@" in s),
-        float(min(sum(map(s.count, _SEPARATORS)), 5)),
+        float(min(separators, 5)),
         float(s.startswith(_BULLETS)),
         float(_NUMBERED.match(s) is not None),
         float(s[0] in _QUOTES),
         float(s[0].islower()),
         float(s.rstrip("\"'”’)").endswith("?")),
-        float(f.date is not None),
+    ) + _rule_tail(f.date is not None, f.rule, rule_kind)
+
+
+@lru_cache(maxsize=1024)
+def _rule_tail(dated: bool, rule: Rule | None, rule_kind: str | None) -> bytes:
+    """The packed date and rule features, the same for every line with this rule (built once
+    per rule instead of once per line)."""
+    groups = [0.0] * len(GROUPS)
+    if rule is not None and (k := _GROUP_INDEX.get(rule.group)) is not None:
+        groups[k] = 1.0
+    return _PACK_TAIL(
+        float(dated),
         float(rule is not None),
-        float(f.ends),
+        float(rule is not None and rule.ends_article),
         float(rule_kind == "contains"),
         *groups,
     )
@@ -181,6 +203,11 @@ WINDOW_FEATURES = (
     "truncated",
 )
 WINDOW_PAGE = ("good",)
+# Means over the lines just above and just below (not the line itself), at these widths:
+# where they differ, an article starts or ends.
+SIDE_WINDOWS = (5, 15)
+SIDE_FEATURES = ("log_words", "sentence", "rule", "group_comments")
+SIDE_PAGE = ("good",)
 
 PAGE_FEATURES = (
     "stop_share",  # stopwords per word when the page has a stopword list for its language
@@ -207,6 +234,9 @@ PAGE_FEATURES = (
     "prose_above",
     "prose_below",
     "page_good_share",
+    "block_words",  # words of the unbroken run of prose lines the line is in (0: not prose)
+    "main_dist",  # lines to the page's heaviest prose run, signed (0 inside it)
+    "in_main",
 )
 
 FEATURES: tuple[str, ...] = (
@@ -214,6 +244,12 @@ FEATURES: tuple[str, ...] = (
     *PAGE_FEATURES,
     *(f"{name}@{o:+d}" for o in OFFSETS for name in (*NEIGHBOUR_FEATURES, *NEIGHBOUR_PAGE)),
     *(f"{name}~{w}" for w in WINDOWS for name in (*WINDOW_FEATURES, *WINDOW_PAGE)),
+    *(
+        f"{name}{side}{w}"
+        for w in SIDE_WINDOWS
+        for side in ("^", "v")
+        for name in (*SIDE_FEATURES, *SIDE_PAGE)
+    ),
 )
 
 _COL = {name: i for i, name in enumerate(LINE_FEATURES)}
@@ -223,6 +259,9 @@ _NEIGHBOUR_LINE = [_COL[name] for name in NEIGHBOUR_FEATURES]
 _NEIGHBOUR_PAGE_COLS = [_PAGE_COL[name] for name in NEIGHBOUR_PAGE]
 _WINDOW_LINE = [_COL[name] for name in WINDOW_FEATURES]
 _WINDOW_PAGE_COLS = [_PAGE_COL[name] for name in WINDOW_PAGE]
+_SIDE_IN_WINDOW = [
+    (*WINDOW_FEATURES, *WINDOW_PAGE).index(name) for name in (*SIDE_FEATURES, *SIDE_PAGE)
+]
 _WORDS = field("words")
 _STOP = field("stop")
 _TEXT = field("text")
@@ -238,16 +277,25 @@ def _shift_into(out: NDArray[np.float64], block: NDArray[np.float64], by: int) -
         out[-by:] = block[: n + by]
 
 
-def _window_means_into(
-    out: NDArray[np.float64], sums: NDArray[np.float64], idx: NDArray[np.intp], half: int
-) -> None:
-    """Column means over rows i-half .. i+half (clipped at the ends), from the block's
-    cumulative sums (one row of zeros first), written into out."""
-    n = len(idx)
-    lo = np.maximum(idx - half, 0)
-    hi = np.minimum(idx + half + 1, n)
-    np.subtract(sums[hi], sums[lo], out=out)
-    out /= (hi - lo)[:, None]
+@lru_cache(maxsize=256)
+def _window_bounds(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.bool_]]:
+    """Row ranges [lo, hi) of every window of an n-line page, stacked in column order:
+    rows i-w .. i+w for each of WINDOWS (clipped at the ends), then the w rows above and the
+    w rows below each row for each of SIDE_WINDOWS; and which ranges are empty."""
+    idx = np.arange(n, dtype=np.intp)
+    los: list[NDArray[np.intp]] = []
+    his: list[NDArray[np.intp]] = []
+    for w in WINDOWS:
+        los.append(np.maximum(idx - w, 0))
+        his.append(np.minimum(idx + w + 1, n))
+    for w in SIDE_WINDOWS:
+        los += [np.maximum(idx - w, 0), idx + 1]
+        his += [idx, np.minimum(idx + 1 + w, n)]
+    lo, hi = np.concatenate(los), np.concatenate(his)
+    empty = hi == lo
+    for a in (lo, hi, empty):
+        a.flags.writeable = False  # shared by every page of this length
+    return lo, hi, empty
 
 
 def _running_above(col: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -334,18 +382,45 @@ def page_matrix(
     page[:, col["prose_above"]] = (cum - weight) / total
     page[:, col["prose_below"]] = (total - cum) / total
     page[:, col["page_good_share"]] = float(good.mean())
+    # Unbroken runs of prose lines (good or near): the heaviest is most often the article.
+    prose_like = cls_code <= 1
+    run_id = np.cumsum(~prose_like)
+    run_words = np.bincount(run_id, weights=words * prose_like)
+    page[:, col["block_words"]] = np.log1p(run_words[run_id]) * prose_like
+    heaviest = int(np.argmax(run_words))
+    span = np.flatnonzero((run_id == heaviest) & prose_like)
+    if len(span):
+        start, end = float(span[0]), float(span[-1])
+        dist = np.where(idx < start, idx - start, np.where(idx > end, idx - end, 0.0))
+        page[:, col["main_dist"]] = np.clip(dist / 10.0, -3.0, 3.0)
+        page[:, col["in_main"]] = (idx >= start) & (idx <= end)
+    else:
+        page[:, col["main_dist"]] = -4.0
+        page[:, col["in_main"]] = 0.0
     at = width + len(PAGE_FEATURES)
     neighbour = np.concatenate((base[:, _NEIGHBOUR_LINE], page[:, _NEIGHBOUR_PAGE_COLS]), axis=1)
     step = neighbour.shape[1]
     for o in OFFSETS:
         _shift_into(out[:, at : at + step], neighbour, o)
         at += step
+    # Every window mean (centred, above, below) from one gather of the cumulative sums: a
+    # few numpy calls per page instead of a few per window.
     window = np.concatenate((base[:, _WINDOW_LINE], page[:, _WINDOW_PAGE_COLS]), axis=1)
     step = window.shape[1]
     sums = np.zeros((n + 1, step))
     np.cumsum(window, axis=0, out=sums[1:])
-    rows = np.arange(n, dtype=np.intp)
-    for w in WINDOWS:
-        _window_means_into(out[:, at : at + step], sums, rows, w)
+    lo, hi, empty = _window_bounds(n)
+    means = sums[hi]
+    means -= sums[lo]
+    means /= np.maximum(hi - lo, 1)[:, None]
+    means[empty] = -1.0
+    for k in range(len(WINDOWS)):
+        out[:, at : at + step] = means[k * n : (k + 1) * n]
         at += step
+    k = len(WINDOWS)
+    side = len(_SIDE_IN_WINDOW)
+    for _ in range(2 * len(SIDE_WINDOWS)):
+        out[:, at : at + side] = means[k * n : (k + 1) * n, _SIDE_IN_WINDOW]
+        at += side
+        k += 1
     return out
