@@ -1,11 +1,14 @@
 """Throughput: the naive loop vs `newsingest parse`, on one corpus, in one invocation.
 
 usage: python bench/throughput.py CORPUS_DIR [--jobs 1,2,4] [--limit N] [--cleaners model,rules]
+                                [--repeat N]
 
 The naive loop is what people glue together: read each file, chardet.detect, decode,
 langdetect.detect on the whole text (seeded), json.dumps. Each run is a child process timed
 wall-clock, with its peak resident memory (the largest of the process and its workers) from
-wait4. Ratios are the figures to judge; absolute numbers depend on the machine.
+wait4. Ratios are the figures to judge; absolute numbers depend on the machine. With
+--repeat N every run is made N times, the runs interleaved, and the fastest of each counts
+(the naive loop alone varied from 42 to 52 s between runs on a shared machine).
 """
 
 from __future__ import annotations
@@ -80,9 +83,22 @@ def main() -> int:
         default="model",
         help="cleaners to time at --jobs 1 (the first one also at the other --jobs)",
     )
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest counts")
     args = ap.parse_args()
     limit = str(args.limit)
-    naive_s, naive_n, naive_rss = run(NAIVE, str(args.corpus), limit)
+    cleaners = args.cleaners.split(",")
+    runs = [(cleaners[0], int(j)) for j in args.jobs.split(",")]
+    runs += [(c, 1) for c in cleaners[1:]]
+    best: dict[tuple[str, int] | None, tuple[float, int, int]] = {}
+    for _ in range(max(args.repeat, 1)):
+        for key in [None, *runs]:
+            if key is None:
+                got = run(NAIVE, str(args.corpus), limit)
+            else:
+                got = run(PARSE, str(args.corpus), limit, str(key[1]), key[0])
+            if key not in best or got[0] < best[key][0]:
+                best[key] = got
+    naive_s, naive_n, naive_rss = best[None]
     naive_rate = naive_n / naive_s
     print(f"corpus: {args.corpus} ({naive_n} files read by the naive loop)\n")
     print("| run | articles | seconds | articles/s | vs naive | vs --jobs 1 | peak RSS |")
@@ -92,18 +108,15 @@ def main() -> int:
         f"{naive_rss} MB |"
     )
     base = None
-    cleaners = args.cleaners.split(",")
-    runs = [(cleaners[0], int(j)) for j in args.jobs.split(",")]
-    runs += [(c, 1) for c in cleaners[1:]]
     for cleaner, jobs in runs:
-        s, n, rss = run(PARSE, str(args.corpus), limit, str(jobs), cleaner)
+        s, n, rss = best[(cleaner, jobs)]
         rate = n / s
         base = base or rate
         print(
             f"| newsingest --cleaner {cleaner} --jobs {jobs} | {n} | {s:.1f} | {rate:.0f} | "
             f"{rate / naive_rate:.1f}x | {rate / base:.2f}x | {rss} MB |"
         )
-    print(f"\nmachine: {os.cpu_count()} cores")
+    print(f"\nmachine: {os.cpu_count()} cores; fastest of {max(args.repeat, 1)} run(s) each")
     return 0
 
 

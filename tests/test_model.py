@@ -153,6 +153,19 @@ def test_lines_above_the_title_are_not_body_and_a_title_below_the_article_is_no_
     assert not title_ok and steps[2:4] == [INSIDE, INSIDE]
 
 
+def test_a_title_under_a_line_the_model_is_sure_of_is_a_body_line() -> None:
+    # Line 0 is body for certain, so line 3 is no headline but a line of the article
+    # (a text that has no headline, split at a link): the page is read again without it.
+    scores = np.array([0.95, 0.1, 0.1, 0.6, 0.9, 0.9])
+    no = [False] * 6
+    _, _, title_ok = decode(scores, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), no, no, title=3)
+    assert not title_ok
+    # A line above that a hard decision dropped (a date, a byline) does not count.
+    blocked = [True, False, False, False, False, False]
+    _, _, title_ok = decode(scores, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), blocked, no, title=3)
+    assert title_ok
+
+
 def _clean(lines: list[str]) -> tuple[str, object]:
     result = clean_text(normalize_text("\n\n".join(lines)))
     return result.text, result

@@ -31,7 +31,8 @@ _FIRST = itemgetter(0)
 
 GOOD, NEAR, SHORT, DROP = "good", "near", "short", "drop"
 # Lines memoized per process: short lines only (chrome repeats across a drop, paragraphs do
-# not), at most this many, so memory stays flat however large the drop.
+# not), at most this many in two generations (the older one is dropped when the newer one
+# fills), so memory stays flat however large the drop.
 MEMO_LINES = 50_000
 MEMO_MAX_CHARS = 240
 

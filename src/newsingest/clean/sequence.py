@@ -95,6 +95,14 @@ def comments_start(
     return None
 
 
+def _sure_above(
+    scores: NDArray[np.float64], blocked: Sequence[bool], title: int, outside: float
+) -> bool:
+    """A line above the title that the model is sure is body: the "title" is then a line of
+    the article, not its headline."""
+    return any(scores[i] > outside and not blocked[i] for i in range(title))
+
+
 def decode(
     scores: NDArray[np.float64],
     tokens: NDArray[np.float64],
@@ -124,11 +132,13 @@ def decode(
             decoder = Decoder(relative, relative, decoder.outside)
             gain = gains(scores, tokens, decoder, blocked)
             span = region(gain)
-    title_ok = (
-        title is None
-        or span is None
-        or title < span[0]
-        or (title <= span[1] and heads_article(gain, span, title))
+    title_ok = title is None or (
+        not _sure_above(scores, blocked, title, decoder.outside)
+        and (
+            span is None
+            or title < span[0]
+            or (title <= span[1] and heads_article(gain, span, title))
+        )
     )
     comments_from = comments_start(scores, openers, span, decoder.center)
     limit = n if comments_from is None else comments_from
