@@ -49,6 +49,18 @@ def en_page() -> str:
     return EN_PAGE
 
 
+def write_drop(folder: Path, pages: int, *, bundle_and_empty: bool = False) -> Path:
+    """A drop of `pages` articles, each a little different (NNN_<16 hex>.txt); with
+    `bundle_and_empty`, then a two-article bundle and an empty file (a reject)."""
+    folder.mkdir(exist_ok=True)
+    for k in range(pages):
+        (folder / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
+    if bundle_and_empty:
+        (folder / f"{pages:03d}_{pages:016x}.txt").write_text(EN_PAGE + "\n=====\n" + EN_PAGE)
+        (folder / f"{pages + 1:03d}_{pages + 1:016x}.txt").write_bytes(b"")
+    return folder
+
+
 def rules_file(folder: Path, rule_id: str, phrase: str, why: str) -> Path:
     """A user's rules file (--rules) with one line rule dropping `phrase`."""
     path = folder / f"{rule_id}.toml"

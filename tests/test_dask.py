@@ -10,7 +10,7 @@ import pytest
 
 from newsingest import Article, IngestConfig, Reject, parse_paths, to_json
 
-from .conftest import EN_PAGE
+from .conftest import EN_PAGE, write_drop
 
 pytest.importorskip("distributed")
 
@@ -23,13 +23,7 @@ from newsingest.provenance import versions
 
 @pytest.fixture
 def drop(tmp_path: Path) -> Path:
-    d = tmp_path / "drop"
-    d.mkdir()
-    for k in range(9):
-        (d / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
-    (d / "009_0000000000000009.txt").write_text(EN_PAGE + "\n=====\n" + EN_PAGE)
-    (d / "010_000000000000000a.txt").write_bytes(b"")
-    return d
+    return write_drop(tmp_path / "drop", 9, bundle_and_empty=True)
 
 
 def local_lines(drop: Path) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import newsingest.export
 from newsingest.cli import cli
 
-from .conftest import EN_PAGE
+from .conftest import write_drop
 
 runner = CliRunner()
 
@@ -31,11 +31,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def drop(tmp_path: Path) -> Path:
-    d = tmp_path / "drop"
-    d.mkdir()
-    for k in range(3):
-        (d / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
-    return d
+    return write_drop(tmp_path / "drop", 3)
 
 
 @pytest.fixture

@@ -15,16 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EN_PAGE
+from .conftest import write_drop
 
 CLI = [sys.executable, "-m", "newsingest"]
-
-
-def make_drop(folder: Path, n: int = 6) -> Path:
-    folder.mkdir()
-    for k in range(n):
-        (folder / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
-    return folder
 
 
 def wait_for_temp(folder: Path, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
@@ -40,7 +33,7 @@ def wait_for_temp(folder: Path, proc: subprocess.Popen[bytes], timeout: float = 
 
 
 def test_signals_leave_no_stray_file_and_lose_nothing(tmp_path: Path) -> None:
-    drop = make_drop(tmp_path / "drop")
+    drop = write_drop(tmp_path / "drop", 6)
     runs = {}
     for name in ("SIGINT", "SIGTERM", "SIGKILL"):
         out = tmp_path / name
@@ -96,7 +89,7 @@ def _tmpfs_works() -> bool:
 @pytest.mark.skipif(not _tmpfs_works(), reason="needs unshare and a user namespace for tmpfs")
 def test_real_full_disk_is_one_line_exit_3_and_keeps_records(tmp_path: Path) -> None:
     """A 16 KB tmpfs: first the records do not fit, then only the rejects file is on it."""
-    drop = make_drop(tmp_path / "drop", n=12)
+    drop = write_drop(tmp_path / "drop", 12)
     (drop / "100_0000000000000100.txt").write_bytes(b"")
     (drop / "101_0000000000000101.txt").write_bytes(b"%PDF-1.4")
     small = tmp_path / "small"

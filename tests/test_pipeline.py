@@ -20,7 +20,7 @@ from newsingest import (
 from newsingest.bundles import split_bundle, split_bundle_at
 from newsingest.models import CleanResult, Source
 
-from .conftest import EN_PAGE, SEEDS
+from .conftest import EN_PAGE, SEEDS, write_drop
 
 
 def test_parse_paths_on_seeds_gives_one_record_per_file() -> None:
@@ -84,8 +84,7 @@ def test_unexpected_exception_becomes_internal_error(
 
 
 def test_jobs_give_identical_items(tmp_path: Path) -> None:
-    for k in range(12):
-        (tmp_path / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
+    write_drop(tmp_path, 12)
     (tmp_path / "999_ffffffffffffffff.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     one = list(parse_paths([str(tmp_path)], jobs=1))
     two = list(parse_paths([str(tmp_path)], jobs=2))

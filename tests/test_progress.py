@@ -14,20 +14,14 @@ from newsingest import parse_paths
 from newsingest.cli import cli
 from newsingest.progress import Progress, progress_mode
 
-from .conftest import EN_PAGE
+from .conftest import write_drop
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def drop(tmp_path: Path) -> Path:
-    d = tmp_path / "drop"
-    d.mkdir()
-    for k in range(4):
-        (d / f"{k:03d}_{k:016x}.txt").write_text(EN_PAGE.replace("third", f"{k}th"))
-    (d / "004_0000000000000004.txt").write_text(EN_PAGE + "\n=====\n" + EN_PAGE)
-    (d / "005_0000000000000005.txt").write_bytes(b"")
-    return d
+    return write_drop(tmp_path / "drop", 4, bundle_and_empty=True)
 
 
 def test_mode_follows_the_flag_and_the_terminal() -> None:

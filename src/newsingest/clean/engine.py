@@ -199,7 +199,7 @@ class Cleaner:
         )
         if not self.features:
             return facts  # the rules engine reads no features
-        vector = line_vector(facts, capitals, rule.kind if rule is not None else None)
+        vector = line_vector(facts, capitals)
         # The same tuple with its last field filled: tuple.__new__ skips NamedTuple._replace's
         # keyword handling (~5 % of the time spent on a new line).
         return tuple.__new__(Facts, (*facts[:-1], vector))

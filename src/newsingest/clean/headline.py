@@ -105,24 +105,16 @@ def _asks(text: str) -> bool:
     return text.rstrip(SENTENCE_CLOSERS)[-1:] in ("?", "!")
 
 
-# A headline glued to its lead ("HeadlineThe lead sentence …" above a paragraph that starts
-# with that sentence): the overlap must be at least this long to count.
-GLUED_OVERLAP_CHARS = 25
-GLUED_OVERLAP_WORDS = 3
-# Only the first few lines that are not chrome are looked at.
-GLUED_SCAN_LINES = 3
-
-
 def glued_headline(page: Page, t: Thresholds) -> tuple[int, str] | None:
     """A line that is a headline followed by the opening of the next line (publishers that
     strip punctuation glue them): the line and the headline part of it. The next line is the
     article's first paragraph and stays body; the glued line is only the title."""
     facts, cls = page.facts, page.cls
     open_lines = [i for i in range(min(len(facts), t.header_scan_lines)) if cls[i] != DROP]
-    for j, k in pairwise(open_lines[: GLUED_SCAN_LINES + 1]):
+    for j, k in pairwise(open_lines[: t.glued_scan_lines + 1]):
         line, lead = facts[j].text, facts[k].text
-        opening = lead[:GLUED_OVERLAP_CHARS]
-        if len(opening) < GLUED_OVERLAP_CHARS or len(opening.split()) < GLUED_OVERLAP_WORDS:
+        opening = lead[: t.glued_overlap_chars]
+        if len(opening) < t.glued_overlap_chars or len(opening.split()) < t.glued_overlap_words:
             continue
         at = line.find(opening, 1)
         if at < 0:

@@ -67,6 +67,9 @@ class Thresholds(BaseModel):
     header_scan_lines: int
     title_lead_lines: int
     title_dek_lines: int
+    glued_overlap_chars: int
+    glued_overlap_words: int
+    glued_scan_lines: int
     excerpt_run: int
     title_scan_max_lines: int
     date_line_max_extra_words: int
