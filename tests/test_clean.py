@@ -213,6 +213,22 @@ def test_an_aside_in_brackets_is_never_the_title() -> None:
     assert clean_text(text).title == "Rovers clinch the cup in extra time"
 
 
+@pytest.mark.parametrize(
+    "above_body",
+    [
+        "• Their captain scores the winner with four minutes of extra time left",
+        "Cup final | Rovers | Extra time | Match report",
+        "शेयर करें: फेसबुक | ट्विटर | व्हाट्सऐप | टेलीग्राम | कॉपी लिंक",
+    ],
+)
+def test_a_list_item_or_a_row_of_short_items_is_never_the_title(above_body: str) -> None:
+    # Standing right above the first paragraph, each would lead to the body as well as the
+    # headline does, and is longer.
+    headline = "Rovers clinch the cup in extra time"
+    result = clean_text("\n\n".join([headline, above_body, *SPORT]))
+    assert result.title == headline
+
+
 def test_highlights_between_headline_and_body_do_not_take_the_title() -> None:
     hindi_body = (
         "स्मार्टफोन बाजार में बजट सेगमेंट की जंग और तेज हो गई है और एक देसी कंपनी ने आज नया फोन "

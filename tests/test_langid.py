@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -136,6 +137,34 @@ def test_marathi_that_quotes_hindi_is_marathi() -> None:
         "आम्ही या पोस्टची पडताळणी केली आहे."
     )
     assert detect_language(text).language == "mr"
+
+
+# A Marathi headline over a teaser that is one long Hindi quote with a Marathi tail.
+_MR_HEADLINE = "सत्य पडताळणी : मंत्र्यांनी खरंच असे वक्तव्य केले होते का?"
+_HI_QUOTE_TEASER = (
+    "“अगर अगले साल तक सड़कें नहीं बनीं तो मैं राजनीति छोड़ दूँगा, हम हर गाँव तक बिजली "
+    "पहुँचाएंगे और किसानों का कर्ज़ माफ़ कर देंगे, यह मेरा वादा है” अशी एक पोस्ट […]"
+)
+
+
+def test_the_title_is_evidence_for_the_article_language() -> None:
+    assert detect_language(_HI_QUOTE_TEASER).language == "hi"  # the text alone reads Hindi
+    tagged = detect_language(_HI_QUOTE_TEASER, title=_MR_HEADLINE)
+    assert tagged.language == "mr"
+    # A title in the text's own language changes nothing.
+    hindi = "मैं राजनीति छोड़ दूँगा: मंत्री का वादा"
+    assert detect_language(_HI_QUOTE_TEASER, title=hindi).language == "hi"
+
+
+def test_a_record_is_tagged_with_its_title(tmp_path: Path) -> None:
+    from newsingest import Article, parse_paths
+
+    page = tmp_path / "fc_0001.txt"
+    page.write_text(f"{_MR_HEADLINE}\n\n{_HI_QUOTE_TEASER}\n", encoding="utf-8")
+    (record,) = parse_paths([str(page)])
+    assert isinstance(record, Article)
+    assert record.title == _MR_HEADLINE
+    assert record.language == "mr"
 
 
 def test_folding_meets_spellings() -> None:

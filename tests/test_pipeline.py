@@ -74,7 +74,7 @@ def test_langs_and_min_chars_filters(en_page: str) -> None:
 def test_unexpected_exception_becomes_internal_error(
     monkeypatch: pytest.MonkeyPatch, en_page: str
 ) -> None:
-    def boom(text: str) -> None:
+    def boom(text: str, title: str | None = None) -> None:
         raise ValueError("synthetic failure")
 
     monkeypatch.setattr(newsingest.pipeline, "detect_language", boom)

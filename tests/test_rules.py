@@ -91,3 +91,26 @@ def test_byline_keywords_are_whole_words(line: str, byline: bool) -> None:
     facts = get_cleaner()._facts(line)
     assert facts is not None
     assert (facts.rule_id == "byline") is byline
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("ब्यूरो रिपोर्ट, खबरलोक", "hi_byline"),
+        ("(फोटो: एएनआई / अमित कुमार)", "hi_agency_credit"),
+        ("अपडेटेड: 13:05 IST", "hi_time_stamp"),
+        ("फेसबुक | ट्विटर | ईमेल", "hi_share_bar"),
+        ("हमें फेसबुक, इंस्टाग्राम और एक्स (ट्विटर) पर भी फ़ॉलो कर सकते हैं।", "hi_follow_prompt"),
+        # The same words inside the article's sentences are no chrome.
+        ("पुलिस ने बताया कि फोटो में दिख रहा व्यक्ति गांव का ही रहने वाला है।", None),
+        ("कंपनी ने फेसबुक और ट्विटर पर नई नीति का ऐलान किया।", None),
+        ("ब्यूरो ने अपनी सालाना रिपोर्ट में बताया कि अपराध घटे हैं और सजा की दर बढ़ी है।", None),
+        ("प्रकाशित होने के 13 घंटे बाद लेख हटा लिया गया।", None),
+    ],
+)
+def test_hindi_chrome_lines_and_sentences_that_share_their_words(
+    line: str, rule: str | None
+) -> None:
+    facts = get_cleaner()._facts(line)
+    assert facts is not None
+    assert facts.rule_id == rule

@@ -46,7 +46,7 @@ def build_article(
     replaced: int,
     repaired: bool,
 ) -> Article:
-    lang = detect_language(cleaned.text)
+    lang = detect_language(cleaned.text, cleaned.title)
     return Article(
         id=ident,
         seq=src.seq,

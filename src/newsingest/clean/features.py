@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from .lines import DROP, GOOD, NEAR, SHORT, Facts, field
+from .lines import BULLETS, DROP, GOOD, NEAR, SHORT, Facts, field
 from .rules import Rule
 
 # Bump when a feature's meaning changes: a model file names the version it was trained on.
@@ -84,7 +84,6 @@ _ASCII_DIGITS = b"0123456789"
 _ASCII_WORD_OR_SPACE = _ASCII_LETTERS + _ASCII_DIGITS + b"_ \t\n\r\x0b\x0c"
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _SYMBOLS = re.compile(r"[^\w\s\u0300-\u036f\u0900-\u0dff]")
-_BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ", "► ", "▪ ", "■ ", "✓ ", "→ ")
 _NUMBERED = re.compile(r"^(\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s", re.IGNORECASE)
 _QUOTES = "\"“‘'«„"
 _GROUP_INDEX = {g: i for i, g in enumerate(GROUPS)}
@@ -161,7 +160,7 @@ def line_vector(f: Facts, capitals: bool) -> bytes:
         float(url),
         float("@" in s),
         float(min(separators, 5)),
-        float(s.startswith(_BULLETS)),
+        float(s.startswith(BULLETS)),
         float(_NUMBERED.match(s) is not None),
         float(s[0] in _QUOTES),
         float(s[0].islower()),

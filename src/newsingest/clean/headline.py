@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import compress, pairwise
 
 from .dates import DateFinder
-from .lines import DROP, GOOD, SENTENCE_CLOSERS, SHORT, Page, field, sentence_end
+from .lines import BULLETS, DROP, GOOD, SENTENCE_CLOSERS, SHORT, Page, field, sentence_end
 from .rules import Thresholds
 
 _TAIL = field("tail")
@@ -18,6 +19,9 @@ LEAD_SCAN = 3
 # "Title | Site" copies below the headline: within this many lines, this many words longer.
 TITLE_VARIANT_LINES = 6
 TITLE_VARIANT_EXTRA_WORDS = 8
+# What splits a menu, a breadcrumb or a share bar into its items (not "/" or ":", which
+# headlines use).
+_ITEMS = re.compile(r"\s*[|•·»›]\s*")
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
@@ -49,7 +53,7 @@ def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:
             # A later copy of a scored headline is never the headline itself; a line too long
             # to have a key of its own (see Facts.key) is no headline.
             continue
-        if cls[i] == DROP or not f.titled or _bracketed(f.text):
+        if cls[i] == DROP or not f.titled or _bracketed(f.text) or _listed(f.text, t):
             continue
         evidence = 0.0
         # Menus repeat too (header and footer), and their labels recur inside longer lines:
@@ -98,6 +102,17 @@ def _shared(a: str, b: str) -> int:
 def _bracketed(text: str) -> bool:
     """Wholly in brackets: an aside ("(after extra time)", "[Updated]"), never a headline."""
     return text[:1] in "([" and text[-1:] in ")]"
+
+
+def _listed(text: str, t: Thresholds) -> bool:
+    """A list item ("• …") or a row of short items: a menu, a breadcrumb or a share bar
+    ("शेयर करें: फेसबुक | ट्विटर | व्हाट्सऐप"), in any language. Never a headline."""
+    if text.startswith(BULLETS):
+        return True
+    items = [item for item in _ITEMS.split(text) if item]
+    return len(items) >= t.menu_row_items and all(
+        len(item.split()) <= t.menu_item_words for item in items
+    )
 
 
 def _asks(text: str) -> bool:

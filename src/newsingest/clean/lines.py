@@ -17,6 +17,8 @@ SENTENCE_END = re.compile(r"[.!?।॥…:;。！？][\"'”’»)\]」』]*$")
 # the whole line, and paragraphs are long.
 SENTENCE_ENDERS = frozenset(".!?।॥…:;。！？")
 SENTENCE_CLOSERS = "\"'”’»)]」』"
+# How a list item opens ("- ", "• "): a feature of the line model, and never a headline.
+BULLETS = ("- ", "– ", "— ", "• ", "* ", "· ", "► ", "▪ ", "■ ", "✓ ", "→ ")
 # Punctuation that separates words, so "(the" and "है।" count as stopwords.
 EDGES = Marks('"“”‘«»()[]{}.,;:!?।॥…–—*#|')
 WORD_EDGES = EDGES.regex

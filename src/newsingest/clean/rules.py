@@ -70,6 +70,8 @@ class Thresholds(BaseModel):
     glued_overlap_chars: int
     glued_overlap_words: int
     glued_scan_lines: int
+    menu_row_items: int
+    menu_item_words: int
     excerpt_run: int
     title_scan_max_lines: int
     date_line_max_extra_words: int
