@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -181,6 +182,28 @@ def test_reader_comments_are_not_body_and_explain_names_where_they_start() -> No
     assert result.comments_line is not None  # type: ignore[attr-defined]
     opened = result.line_texts[result.line_numbers.index(result.comments_line)]  # type: ignore[attr-defined]
     assert opened == COMMENTS_BLOCK[0]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ("Jo Smith said,", "Sam Lee said,"),  # WordPress themes
+        ("Anonymous said...", "Sam Lee said..."),  # Blogger
+        ("Jo Smith 03.04.24 at 17:14", "Sam Lee 03.04.24 at 18:02"),  # signature and time
+        ("{ 2 comments… read them below or add one }", "Sam Lee said,"),
+    ],
+)
+def test_comment_sections_without_a_count_header_still_end_the_article(
+    headers: tuple[str, str],
+) -> None:
+    first, second = headers
+    comments = [first, COMMENTS_BLOCK[2], second, COMMENTS_BLOCK[4]]
+    text, result = _clean(["Home", "World", "Rivers rise across the valley", *ARTICLE, *comments])
+    for para in ARTICLE:
+        assert para in text
+    assert COMMENTS_BLOCK[2] not in text and COMMENTS_BLOCK[4] not in text
+    opened = result.line_texts[result.line_numbers.index(result.comments_line)]  # type: ignore[attr-defined]
+    assert opened == first
 
 
 def test_a_chrome_rule_inside_a_full_sentence_does_not_drop_it() -> None:

@@ -114,3 +114,28 @@ def test_hindi_chrome_lines_and_sentences_that_share_their_words(
     facts = get_cleaner()._facts(line)
     assert facts is not None
     assert facts.rule_id == rule
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Jacob said,", "comment_author"),
+        ("Anonymous said...", "comment_author"),
+        ("Debbie M says:", "comment_author"),
+        ("Chris Nahr 07.15.12 at 11:59", "comment_header"),
+        ("Barry Kooij · March 13, 2017 at 6:30 AM", "comment_header"),
+        ("{ 14 comments… read them below or add one }", "comment_header"),
+        ("Also on HuffPost:", "related_heading"),
+        # Lines of an article that look alike.
+        ("that said...", None),
+        ("He wrote:", None),
+        ("The minister said", None),
+        # A source and date in a links roundup, a dateline: dates, not comments.
+        ("Aviva Shen, Think Progress, Aug 6, 2012 at 5:40 pm", "date_line"),
+        ("Thursday, October 18, 2012 at 9:15AM", "date_line"),
+    ],
+)
+def test_comment_signatures_and_lines_that_only_look_like_them(line: str, rule: str | None) -> None:
+    facts = get_cleaner()._facts(line)
+    assert facts is not None
+    assert facts.rule_id == rule
