@@ -245,3 +245,20 @@ def test_highlights_between_headline_and_body_do_not_take_the_title() -> None:
     ]
     result = clean_text("\n\n".join(lines))
     assert result.title == lines[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        ("Home | News | World | Sport", True),
+        ("Home · News · World", True),
+        ("• Their captain scores the winner", True),
+        ("Il·lusió i col·lectivitat a la ciutat", False),  # Catalan "l·l" is no separator
+        ("Rovers clinch the cup | The Daily Post", False),  # a headline with its site
+    ],
+)
+def test_rows_of_items_and_list_items_are_told_from_headlines(line: str, listed: bool) -> None:
+    from newsingest.clean.headline import _listed
+    from newsingest.clean.rules import compiled_rules
+
+    assert _listed(line, compiled_rules().t) is listed

@@ -156,6 +156,13 @@ def test_the_title_is_evidence_for_the_article_language() -> None:
     assert detect_language(_HI_QUOTE_TEASER, title=hindi).language == "hi"
 
 
+def test_a_title_in_another_script_is_no_evidence() -> None:
+    english = "Heavy rain in Delhi causes chaos across the city on Tuesday"
+    assert detect_language(HI, title=english) == detect_language(HI)
+    assert detect_language("बारिश से भारी परेशानी", title=english).script == "Deva"
+    assert detect_language("", title=english).language == "und"
+
+
 def test_a_record_is_tagged_with_its_title(tmp_path: Path) -> None:
     from newsingest import Article, parse_paths
 

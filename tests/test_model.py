@@ -154,6 +154,20 @@ def test_lines_above_the_title_are_not_body_and_a_title_below_the_article_is_no_
     assert not title_ok and steps[2:4] == [INSIDE, INSIDE]
 
 
+def test_teasers_do_not_choose_the_stretch_unless_nothing_else_can() -> None:
+    d = Decoder(0.5, 0.25, 0.9)
+    no = [False] * 6
+    tokens = np.full(6, 20.0)
+    # Excerpts of other stories (0, 1) above a short article (3, 4, 5) with a weaker score.
+    scores = np.array([0.8, 0.8, 0.1, 0.6, 0.6, 0.6])
+    teasers = [True, True, False, False, False, False]
+    steps, _, _ = decode(scores, tokens, d, no, no, None, teasers)
+    assert steps[:2] == [BEFORE, BEFORE] and steps[3:] == [INSIDE] * 3
+    # A page of excerpts only (a blog's index): their words count after all.
+    steps, _, _ = decode(np.full(4, 0.8), np.full(4, 20.0), d, no[:4], no[:4], None, [True] * 4)
+    assert steps == [INSIDE] * 4
+
+
 def test_a_title_under_a_line_the_model_is_sure_of_is_a_body_line() -> None:
     # Line 0 is body for certain, so line 3 is no headline but a line of the article
     # (a text that has no headline, split at a link): the page is read again without it.

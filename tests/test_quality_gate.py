@@ -69,7 +69,7 @@ def test_hindi_fixtures() -> None:
     pages = json.loads((Path(__file__).parent / "cases" / "hindi" / "pages.json").read_text())
     assert len(pages) >= 30
     s = score_pages(pages)
-    # Floors are today's scores less a margin (body .985, chrome .986, titles 1.000, dates
+    # Floors are today's scores less a margin (body .981, chrome .984, titles 1.000, dates
     # .988); the goals are body ≥ .98 and chrome ≥ .95.
     assert s.body_kept_rate >= 0.975, s.misses
     assert s.chrome_dropped_rate >= 0.975, s.misses

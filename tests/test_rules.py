@@ -100,12 +100,17 @@ def test_byline_keywords_are_whole_words(line: str, byline: bool) -> None:
         ("(फोटो: एएनआई / अमित कुमार)", "hi_agency_credit"),
         ("अपडेटेड: 13:05 IST", "hi_time_stamp"),
         ("फेसबुक | ट्विटर | ईमेल", "hi_share_bar"),
+        ("फ़ेसबुक और", "hi_share_bar"),  # a promo split at its links
+        ("क्लिककरें. आप हमें", "hi_click_prompt"),
         ("हमें फेसबुक, इंस्टाग्राम और एक्स (ट्विटर) पर भी फ़ॉलो कर सकते हैं।", "hi_follow_prompt"),
         # The same words inside the article's sentences are no chrome.
         ("पुलिस ने बताया कि फोटो में दिख रहा व्यक्ति गांव का ही रहने वाला है।", None),
         ("कंपनी ने फेसबुक और ट्विटर पर नई नीति का ऐलान किया।", None),
         ("ब्यूरो ने अपनी सालाना रिपोर्ट में बताया कि अपराध घटे हैं और सजा की दर बढ़ी है।", None),
         ("प्रकाशित होने के 13 घंटे बाद लेख हटा लिया गया।", None),
+        ("ये स्टेप्स फॉलो कर सकते हैं:", None),
+        ("ठगों के ऐसे ईमेल अक्सर आपके इनबॉक्स में बैंक के नाम से आते हैं।", None),
+        ("राष्ट्रीय अपराध रिकॉर्ड ब्यूरो रिपोर्ट", None),
     ],
 )
 def test_hindi_chrome_lines_and_sentences_that_share_their_words(
@@ -129,7 +134,14 @@ def test_hindi_chrome_lines_and_sentences_that_share_their_words(
         # Lines of an article that look alike.
         ("that said...", None),
         ("He wrote:", None),
-        ("The minister said", None),
+        ("The minister said:", None),
+        ("A Home Office spokesperson said:", None),
+        ("Mr Johnson said,", None),
+        ("Police said,", None),
+        ("Also on Monday", None),
+        ("More on that later.", None),
+        ("Jane Doe March 5, 2024 at 10:30 am", "date_line"),
+        ("Last updated March 5, 2024 at 10:30 am", "date_line"),
         # A source and date in a links roundup, a dateline: dates, not comments.
         ("Aviva Shen, Think Progress, Aug 6, 2012 at 5:40 pm", "date_line"),
         ("Thursday, October 18, 2012 at 9:15AM", "date_line"),

@@ -313,12 +313,21 @@ def _deva_by_markers(hits: dict[str, int], data: LangData) -> tuple[str, float] 
     return None
 
 
-def _decide(text: str, data: LangData) -> tuple[str, float, str]:
+def _decide(text: str, data: LangData, title: str | None = None) -> tuple[str, float, str]:
     """The language of a text from a bounded sample: script, then words, then langdetect."""
     sample = text[: data.sample_chars]
     counts = script_counts(sample)
     letters = sum(counts.values())
     script = max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
+    if title and letters:
+        heading = script_counts(title)
+        if heading and max(sorted(heading), key=lambda k: heading[k]) == script:
+            # A headline in the text's own script is more evidence of its language (a Marathi
+            # teaser whose one paragraph quotes a Hindi post); one in another script is not.
+            sample = f"{title}\n\n{sample}"
+            for k, v in heading.items():
+                counts[k] = counts.get(k, 0) + v
+            letters = sum(counts.values())
     if letters < data.min_letters:
         if letters < data.short_min_letters:
             return "und", 0.0, script
@@ -492,13 +501,14 @@ def _latin_shares(
 
 def detect_language(text: str, title: str | None = None) -> LangResult:
     """Tag a clean text; 'und' when too short or not confident. The article's title, when
-    given, is evidence too: a Marathi teaser whose one paragraph quotes a Hindi speaker is
-    Marathi by its headline. The shares stay those of the text."""
+    given and in the text's script, is evidence too: a Marathi teaser whose one paragraph
+    quotes a Hindi speaker is Marathi by its headline. The shares are measured over the text's
+    paragraphs (a text of one paragraph is all its tag's)."""
     data = lang_data()
     fast = _latin_pages(text, data)
     if fast is not None:
         return fast
-    lang, conf, script = _decide(f"{title}\n\n{text}" if title else text, data)
+    lang, conf, script = _decide(text, data, title)
     if conf < data.min_confidence:
         lang = "und"
     shares: dict[str, float] = {}

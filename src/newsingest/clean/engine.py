@@ -471,12 +471,10 @@ class Cleaner:
         if len(open_rows):
             scores[open_rows] = model.scores(x[open_rows])
         tokens = np.minimum(np.fromiter(map(_WORDS, facts), np.float64, len(facts)), 100.0)
-        # A line cut off with "..." is a teaser of another story: it may be kept inside the
-        # article, but it is no evidence of where the article is.
-        tokens[[i for i, f in enumerate(facts) if f.truncated]] = 0.0
         openers = [f.group == "comments" and f.ends for f in facts]
+        teasers = [f.truncated for f in facts]
         steps, comments_from, title_ok = decode(
-            scores, tokens, model.decoder, blocked, openers, title
+            scores, tokens, model.decoder, blocked, openers, title, teasers
         )
         return scores, blocked, steps, comments_from, title_ok
 

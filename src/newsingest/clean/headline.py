@@ -19,9 +19,9 @@ LEAD_SCAN = 3
 # "Title | Site" copies below the headline: within this many lines, this many words longer.
 TITLE_VARIANT_LINES = 6
 TITLE_VARIANT_EXTRA_WORDS = 8
-# What splits a menu, a breadcrumb or a share bar into its items (not "/" or ":", which
-# headlines use).
-_ITEMS = re.compile(r"\s*[|•·»›]\s*")
+# What splits a menu, a breadcrumb or a share bar into its items: "|", or a dot or arrow
+# between spaces (not "/" or ":", which headlines use, nor the "·" inside Catalan "l·l").
+_ITEMS = re.compile(r"\s*\|\s*|\s+[•·»›]\s+")
 
 
 def find_title(page: Page, t: Thresholds, header_rules: set[str]) -> int | None:

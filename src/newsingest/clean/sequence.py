@@ -110,6 +110,7 @@ def decode(
     blocked: Sequence[bool],
     openers: Sequence[bool],
     title: int | None = None,
+    teasers: Sequence[bool] | None = None,
 ) -> tuple[list[str], int | None, bool]:
     """Each line's decision: one of INSIDE / OUTSIDE_KEPT (kept) or LOW / BEFORE / AFTER /
     COMMENTS (dropped); the line that opened the comments; and whether the title heads the
@@ -118,10 +119,18 @@ def decode(
 
     `blocked` lines are dropped by a hard decision and weigh nothing. `openers` mark
     comment-section headers: from the first one inside the article on, nothing is body. Lines
-    above the title are not body unless the model is very sure."""
+    above the title are not body unless the model is very sure.
+
+    `teasers` (lines cut off with "...", excerpts of other stories) weigh nothing in choosing
+    the stretch, though one inside it is kept; only on a page where nothing else would make a
+    stretch (an index of excerpts) do their words count."""
     n = len(scores)
-    gain = gains(scores, tokens, decoder, blocked)
+    weights = tokens if teasers is None else np.where(np.array(teasers, dtype=bool), 0.0, tokens)
+    gain = gains(scores, weights, decoder, blocked)
     span = region(gain)
+    if span is None and teasers is not None and any(teasers):
+        gain = gains(scores, tokens, decoder, blocked)
+        span = region(gain)
     if span is None:
         # No line reaches the center: a page unlike any the model learned from (a script or
         # a layout it never saw). Rather than return nothing, judge the page against itself:
