@@ -186,6 +186,26 @@ def test_rules_lists_every_name_a_decision_can_carry(tmp_path: Path) -> None:
     assert plain.exit_code == 0 and "excerpt_list" in plain.output
 
 
+def test_rules_settings_list_thresholds_and_word_lists_as_parse_uses_them(
+    tmp_path: Path,
+) -> None:
+    default = runner.invoke(cli, ["rules", "--settings", "--json"])
+    assert default.exit_code == 0, default.output
+    found = {s["name"]: s for s in map(json.loads, default.output.splitlines())}
+    assert found["menu_row_items"] == {"name": "menu_row_items", "kind": "threshold", "value": 3}
+    assert "का" in found["stopwords"]["value"] and "the" in found["stopwords"]["value"]
+    assert found["months"]["value"]["march"] == 3
+    # A --rules file overrides a threshold for this run, as parse would read it.
+    extra = tmp_path / "mine.toml"
+    extra.write_text("[thresholds]\nmenu_row_items = 5\n", encoding="utf-8")
+    layered = runner.invoke(cli, ["rules", "--settings", "--json", "--rules", str(extra)])
+    assert {"name": "menu_row_items", "kind": "threshold", "value": 5} in map(
+        json.loads, layered.output.splitlines()
+    )
+    table = runner.invoke(cli, ["rules", "--settings"])
+    assert table.exit_code == 0 and "title_dek_lines" in table.output
+
+
 def test_glob_star_with_output_inside_the_input_folder(tmp_path: Path) -> None:
     # -o inside the folder read with --glob '*': the run reads neither its own temp file nor,
     # on the next run, the output of the last one or its manifest.

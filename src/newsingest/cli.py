@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .clean.catalog import decisions
+from .clean.catalog import decisions, settings
 from .config import DEFAULT_DELIMITER, IngestConfig
 from .errors import InputNotFoundError, NewsIngestError, OutputError, RulesError, SettingsError
 from .explain import Explanation, explain_paths, render
@@ -626,12 +626,22 @@ def schema(reject: bool) -> None:
     help="Also show this rules file (TOML), layered over the defaults as parse would.",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per name instead.")
-def rules_command(rules_file: Path | None, as_json: bool) -> None:
+@click.option(
+    "--settings",
+    "show_settings",
+    is_flag=True,
+    help="List the thresholds and word lists the cleaner decides with instead, by their names "
+    "in the rule files.",
+)
+def rules_command(rules_file: Path | None, as_json: bool, show_settings: bool) -> None:
     """List every name a line's decision can carry (explain, records' removed): the chrome
     rules with their group, kind, why and example, then the cleaner's own steps.
 
     DECIDES says whether a rule's drop is hard (whatever the line model says) or only a
     feature of the model, with the training lines it matched and how many were gold body."""
+    if show_settings:
+        _print_settings(rules_file, as_json)
+        return
     with library_errors():
         names = decisions(rules_file)
     if as_json:
@@ -647,6 +657,28 @@ def rules_command(rules_file: Path | None, as_json: bool) -> None:
         if d.measured:
             decides += f"\n{d.measured['body']}/{d.measured['lines']} body"
         table.add_row(d.id, d.group or d.source, d.kind or "", decides, text)
+    Console(highlight=False).print(table)
+
+
+def _print_settings(rules_file: Path | None, as_json: bool) -> None:
+    with library_errors():
+        found = settings(rules_file)
+    if as_json:
+        for s in found:
+            click.echo(s.model_dump_json())
+        return
+    table = Table(box=None, show_header=True, header_style="bold")
+    for column in ("name", "kind", "value"):
+        table.add_column(column, overflow="fold")
+    for s in found:
+        value = s.value
+        if isinstance(value, dict):
+            shown = f"{len(value)}: " + ", ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list):
+            shown = f"{len(value)}: " + ", ".join(value)
+        else:
+            shown = str(value)
+        table.add_row(s.name, s.kind, shown)
     Console(highlight=False).print(table)
 
 

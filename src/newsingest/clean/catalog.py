@@ -50,3 +50,31 @@ def decisions(rules_file: Path | None = None) -> list[Decision]:
     ]
     out += [Decision(id=k, source="engine", why=v) for k, v in ruleset.decisions.items()]
     return out
+
+
+class Setting(BaseModel):
+    """A number or a word list the cleaner decides with, by its name in the rule files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: str  # "threshold" ([thresholds]) or "words" ([words], [months])
+    value: int | float | list[str] | dict[str, int]
+
+
+def settings(rules_file: Path | None = None) -> list[Setting]:
+    """The thresholds, then the word lists, merged from all rule files (and a --rules file)."""
+    ruleset = load_ruleset(rules_file)
+    out = [
+        Setting(name=name, kind="threshold", value=value)
+        for name, value in ruleset.thresholds.model_dump().items()
+    ]
+    words: dict[str, list[str] | dict[str, int]] = {
+        "stopwords": sorted(ruleset.stopwords),
+        "weekdays": sorted(ruleset.weekdays),
+        "publish_cues": list(ruleset.publish_cues),
+        "update_cues": list(ruleset.update_cues),
+        "months": dict(sorted(ruleset.months.items(), key=lambda kv: (kv[1], kv[0]))),
+    }
+    out += [Setting(name=name, kind="words", value=value) for name, value in words.items()]
+    return out
