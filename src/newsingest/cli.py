@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .clean.catalog import decisions, settings
+from .clean.catalog import Decision, Setting, decisions, settings
 from .config import DEFAULT_DELIMITER, IngestConfig
 from .errors import InputNotFoundError, NewsIngestError, OutputError, RulesError, SettingsError
 from .explain import Explanation, explain_paths, render
@@ -46,6 +46,7 @@ from .validate import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
+_Listed = TypeVar("_Listed", Decision, Setting)
 # One meaning each (docs/cli.md "Exit codes"); a signal gives 128 + its number (130, 143).
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
@@ -640,45 +641,52 @@ def rules_command(rules_file: Path | None, as_json: bool, show_settings: bool) -
     DECIDES says whether a rule's drop is hard (whatever the line model says) or only a
     feature of the model, with the training lines it matched and how many were gold body."""
     if show_settings:
-        _print_settings(rules_file, as_json)
+        with library_errors():
+            found = settings(rules_file)
+        _print_listing(found, as_json, ("name", "kind", "value"), _setting_row)
         return
     with library_errors():
         names = decisions(rules_file)
-    if as_json:
-        for d in names:
-            click.echo(d.model_dump_json())
-        return
-    table = Table(box=None, show_header=True, header_style="bold")
-    for column in ("id", "group", "kind", "decides", "why / example"):
-        table.add_column(column, overflow="fold")
-    for d in names:
-        text = d.why if d.example is None else f"{d.why}\n  e.g. {d.example}"
-        decides = d.decides or ""
-        if d.measured:
-            decides += f"\n{d.measured['body']}/{d.measured['lines']} body"
-        table.add_row(d.id, d.group or d.source, d.kind or "", decides, text)
-    Console(highlight=False).print(table)
+    _print_listing(
+        names, as_json, ("id", "group", "kind", "decides", "why / example"), _decision_row
+    )
 
 
-def _print_settings(rules_file: Path | None, as_json: bool) -> None:
-    with library_errors():
-        found = settings(rules_file)
+def _decision_row(d: Decision) -> tuple[str, ...]:
+    text = d.why if d.example is None else f"{d.why}\n  e.g. {d.example}"
+    decides = d.decides or ""
+    if d.measured:
+        decides += f"\n{d.measured['body']}/{d.measured['lines']} body"
+    return d.id, d.group or d.source, d.kind or "", decides, text
+
+
+def _setting_row(s: Setting) -> tuple[str, ...]:
+    value = s.value
+    if isinstance(value, dict):
+        shown = f"{len(value)}: " + ", ".join(f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, list):
+        shown = f"{len(value)}: " + ", ".join(value)
+    else:
+        shown = str(value)
+    return s.name, s.kind, shown
+
+
+def _print_listing(
+    items: Sequence[_Listed],
+    as_json: bool,
+    columns: Sequence[str],
+    row: Callable[[_Listed], tuple[str, ...]],
+) -> None:
+    """What `rules` lists: one JSON object per item, or a table."""
     if as_json:
-        for s in found:
-            click.echo(s.model_dump_json())
+        for item in items:
+            click.echo(item.model_dump_json())
         return
     table = Table(box=None, show_header=True, header_style="bold")
-    for column in ("name", "kind", "value"):
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for s in found:
-        value = s.value
-        if isinstance(value, dict):
-            shown = f"{len(value)}: " + ", ".join(f"{k}={v}" for k, v in value.items())
-        elif isinstance(value, list):
-            shown = f"{len(value)}: " + ", ".join(value)
-        else:
-            shown = str(value)
-        table.add_row(s.name, s.kind, shown)
+    for item in items:
+        table.add_row(*row(item))
     Console(highlight=False).print(table)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -196,6 +196,12 @@ def _langdetect(text: str, only: tuple[str, ...] | None) -> tuple[str, float]:
     return str(best.lang).split("-")[0], float(best.prob)
 
 
+def _leader(counts: Mapping[str, float]) -> str:
+    """The key with the largest count; a tie goes to the first in sorted order (the same answer
+    on every run)."""
+    return max(sorted(counts), key=counts.__getitem__)
+
+
 def script_counts(text: str) -> dict[str, int]:
     """Letters per script; only scripts that occur."""
     counts = {}
@@ -318,10 +324,10 @@ def _decide(text: str, data: LangData, title: str | None = None) -> tuple[str, f
     sample = text[: data.sample_chars]
     counts = script_counts(sample)
     letters = sum(counts.values())
-    script = max(sorted(counts), key=lambda k: counts[k]) if counts else "Zyyy"
+    script = _leader(counts) if counts else "Zyyy"
     if title and letters:
         heading = script_counts(title)
-        if heading and max(sorted(heading), key=lambda k: heading[k]) == script:
+        if heading and _leader(heading) == script:
             # A headline in the text's own script is more evidence of its language (a Marathi
             # teaser whose one paragraph quotes a Hindi post); one in another script is not.
             sample = f"{title}\n\n{sample}"
@@ -369,7 +375,7 @@ def _short(text: str, script: str, data: LangData) -> tuple[str, float]:
         return top, 0.8
     if script == "Arab":
         arabic = _arabic_evidence(text, data)
-        best = max(sorted(arabic), key=lambda k: arabic[k])
+        best = _leader(arabic)
         if arabic[best] >= data.arabic_short_evidence and sorted(arabic.values())[-2] == 0:
             return best, 0.9
         return "und", 0.0
@@ -420,7 +426,7 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
     letters = sum(counts.values())
     if letters < data.min_letters:
         return "und", 0
-    script = max(sorted(counts), key=lambda k: counts[k])
+    script = _leader(counts)
     if script == "Latn":
         words = [w.lower() for w in _WORD.findall(p)]
         en_share, hi_share = _english_share(words, data), _hinglish_share(words, data)
@@ -430,7 +436,7 @@ def _paragraph_language(p: str, doc_lang: str, doc_script: str, data: LangData) 
             return "hi", letters
     elif script == "Deva" and doc_script != "Deva":
         hits = _deva_markers(p, data.deva)
-        return max(sorted(hits), key=lambda k: hits[k]) if any(hits.values()) else "hi", letters
+        return _leader(hits) if any(hits.values()) else "hi", letters
     elif script in SCRIPT_LANG:
         return SCRIPT_LANG[script], letters
     return (doc_lang, letters) if script == doc_script or doc_script == "Jpan" else ("und", 0)
@@ -488,7 +494,7 @@ def _latin_shares(
         return None
     if total < data.fast_path_share * (total + undecided):
         return None  # too much text of no clear language: maybe not English at all
-    lang = max(sorted(letters), key=lambda k: letters[k])
+    lang = _leader(letters)
     letters[lang] += undecided
     total += undecided
     if lang == "en":

@@ -366,7 +366,7 @@ class Cleaner:
         else:
             title = find_title(page, self.t, self.header_rules) if search else None
             if title is not None:
-                drop_title_copies(page, title)
+                drop_title_copies(page, title, self.t)
         cues = [f.group == "comments" for f in facts]
         x = page_matrix(
             facts,
@@ -495,7 +495,7 @@ class Cleaner:
         title = find_title(page, self.t, self.header_rules)
         self._demote_teasers(page)
         if title is not None:
-            drop_title_copies(page, title)
+            drop_title_copies(page, title, self.t)
         region = self._region(page, title)
         n = len(facts)
         start, end = region if region else (n, -1)

@@ -14,11 +14,6 @@ _TAIL = field("tail")
 _DATE = field("date")
 # A headline's word count and no date: what the title search looks at (and remembers).
 _SIZED = field("sized")
-# Header chrome under a headline is passed over, up to this many times title_lead_lines lines.
-LEAD_SCAN = 3
-# "Title | Site" copies below the headline: within this many lines, this many words longer.
-TITLE_VARIANT_LINES = 6
-TITLE_VARIANT_EXTRA_WORDS = 8
 # What splits a menu, a breadcrumb or a share bar into its items: "|", or a dot or arrow
 # between spaces (not "/" or ":", which headlines use, nor the "·" inside Catalan "l·l").
 _ITEMS = re.compile(r"\s*\|\s*|\s+[•·»›]\s+")
@@ -202,7 +197,7 @@ def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str], men
         return 0.0
     dek = 0
     budget = t.title_lead_lines
-    for j in range(i + 1, min(i + 1 + LEAD_SCAN * t.title_lead_lines, n)):
+    for j in range(i + 1, min(i + 1 + t.title_lead_scan * t.title_lead_lines, n)):
         c = cls[j]
         if keys[j] == keys[i] or (c == DROP and rule[j] in header_rules):
             continue  # the headline again (an <h1> under a breadcrumb's copy), a byline
@@ -220,7 +215,7 @@ def leads_to_body(page: Page, i: int, t: Thresholds, header_rules: set[str], men
     return 0.0
 
 
-def drop_title_copies(page: Page, title: int) -> None:
+def drop_title_copies(page: Page, title: int, t: Thresholds) -> None:
     """The headline and its copies ("Title | Site", breadcrumb tails) are not body text."""
     keys, cls, rule = page.keys, page.cls, page.rule
     title_key = keys[title]
@@ -232,8 +227,8 @@ def drop_title_copies(page: Page, title: int) -> None:
             cls[i], rule[i] = DROP, "title_variant"
     # Below it, a short line that holds the headline ("Title | Site" under an <h1>) is a copy
     # too; a paragraph has no key of its own (Facts.key), so it never matches.
-    most = page.facts[title].words + TITLE_VARIANT_EXTRA_WORDS
-    for i in range(title + 1, min(len(keys), title + 1 + TITLE_VARIANT_LINES)):
+    most = page.facts[title].words + t.title_variant_extra_words
+    for i in range(title + 1, min(len(keys), title + 1 + t.title_variant_lines)):
         k = keys[i]
         if cls[i] != DROP and k != title_key and title_key in k and page.facts[i].words <= most:
             cls[i], rule[i] = DROP, "title_variant"

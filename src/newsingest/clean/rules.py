@@ -67,6 +67,9 @@ class Thresholds(BaseModel):
     header_scan_lines: int
     title_lead_lines: int
     title_dek_lines: int
+    title_lead_scan: int
+    title_variant_lines: int
+    title_variant_extra_words: int
     glued_overlap_chars: int
     glued_overlap_words: int
     glued_scan_lines: int
