@@ -145,7 +145,7 @@ def test_a_comments_link_above_the_article_does_not_end_it() -> None:
 
 
 def test_lines_above_the_title_are_not_body_and_a_title_below_the_article_is_no_title() -> None:
-    scores = np.array([0.7, 0.1, 0.9, 0.9, 0.1, 0.2])
+    scores = np.array([0.45, 0.1, 0.9, 0.9, 0.1, 0.2])
     d = Decoder(0.5, 0.3, 0.9)
     no = [False] * 6
     steps, _, title_ok = decode(scores, np.full(6, 10.0), d, no, no, title=1)
@@ -168,13 +168,22 @@ def test_teasers_do_not_choose_the_stretch_unless_nothing_else_can() -> None:
     assert steps == [INSIDE] * 4
 
 
-def test_a_title_under_a_line_the_model_is_sure_of_is_a_body_line() -> None:
-    # Line 0 is body for certain, so line 3 is no headline but a line of the article
-    # (a text that has no headline, split at a link): the page is read again without it.
-    scores = np.array([0.95, 0.1, 0.1, 0.6, 0.9, 0.9])
+def test_a_title_under_a_line_the_model_counts_as_body_is_a_body_line() -> None:
+    # Line 0 reads as body (above the center, though not sure enough to be kept outside the
+    # stretch), so line 3 is no headline but a line of the article (a text that has no
+    # headline, split at a link): the page is read again without it.
+    scores = np.array([0.6, 0.1, 0.1, 0.6, 0.9, 0.9])
     no = [False] * 6
     _, _, title_ok = decode(scores, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), no, no, title=3)
     assert not title_ok
+    # Below the center it is a kicker or a menu line, and the title stands; so it does for a
+    # short line above the center that is not sure body (a site's tagline).
+    below = np.array([0.45, 0.1, 0.1, 0.6, 0.9, 0.9])
+    _, _, title_ok = decode(below, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), no, no, title=3)
+    assert title_ok
+    tagline = np.array([5.0, 10.0, 10.0, 10.0, 10.0, 10.0])
+    _, _, title_ok = decode(scores, tagline, Decoder(0.5, 0.3, 0.9), no, no, title=3)
+    assert title_ok
     # A line above that a hard decision dropped (a date, a byline) does not count.
     blocked = [True, False, False, False, False, False]
     _, _, title_ok = decode(scores, np.full(6, 10.0), Decoder(0.5, 0.3, 0.9), blocked, no, title=3)

@@ -33,6 +33,9 @@ HEADER_SKIP = 3
 # A title inside the article's stretch heads it only when at most this share of the stretch's
 # weight lies above it.
 TITLE_INSIDE_SHARE = 0.25
+# A line above the title with at least this many words that the model counts as body refuses
+# the title (see _body_above).
+TITLE_BODY_ABOVE_WORDS = 10
 Span = tuple[int, int] | None
 
 
@@ -95,12 +98,28 @@ def comments_start(
     return None
 
 
-def _sure_above(
-    scores: NDArray[np.float64], blocked: Sequence[bool], title: int, outside: float
+def _body_above(
+    scores: NDArray[np.float64],
+    tokens: NDArray[np.float64],
+    blocked: Sequence[bool],
+    title: int,
+    decoder: Decoder,
 ) -> bool:
-    """A line above the title that the model is sure is body: the "title" is then a line of
-    the article, not its headline."""
-    return any(scores[i] > outside and not blocked[i] for i in range(title))
+    """A line above the title that the model is sure is body, or a line of at least
+    TITLE_BODY_ABOVE_WORDS words that it counts as body (above the center): the "title" is then
+    a line of the article, or another story's headline further down, not the headline.
+    (Requiring a sure line only kept 19 wrong titles on the WCEB dev pages, "Advertise |
+    AdChoices" among them, and lost the article lines above them; shorter lines that score
+    above the center are often a site's tagline.) `tokens` weigh teasers (excerpts of other
+    stories) at 0, so they refuse no title."""
+    return any(
+        (
+            scores[i] > decoder.outside
+            or (scores[i] > decoder.center and tokens[i] >= TITLE_BODY_ABOVE_WORDS)
+        )
+        and not blocked[i]
+        for i in range(title)
+    )
 
 
 def decode(
@@ -114,17 +133,18 @@ def decode(
 ) -> tuple[list[str], int | None, bool]:
     """Each line's decision: one of INSIDE / OUTSIDE_KEPT (kept) or LOW / BEFORE / AFTER /
     COMMENTS (dropped); the line that opened the comments; and whether the title heads the
-    article (one found inside the article or below it is a body line or another story's
-    headline: the caller reads the page again without it).
+    article (one found inside the article or below it, or below a line that reads as body,
+    is a body line or another story's headline: the caller reads the page again
+    without it).
 
     `blocked` lines are dropped by a hard decision and weigh nothing. `openers` mark
-    comment-section headers: from the first one inside the article on, nothing is body. Lines
-    above the title are not body unless the model is very sure.
+    comment-section headers: from the first one inside the article on, nothing is body.
 
     `teasers` (lines cut off with "...", excerpts of other stories) weigh nothing in choosing
     the stretch, though one inside it is kept; only on a page where nothing else would make a
     stretch (an index of excerpts) do their words count."""
     n = len(scores)
+    model_decoder = decoder  # the model's own bars, before any fallback below lowers them
     weights = tokens if teasers is None else np.where(np.array(teasers, dtype=bool), 0.0, tokens)
     gain = gains(scores, weights, decoder, blocked)
     span = region(gain)
@@ -142,7 +162,7 @@ def decode(
             gain = gains(scores, tokens, decoder, blocked)
             span = region(gain)
     title_ok = title is None or (
-        not _sure_above(scores, blocked, title, decoder.outside)
+        not _body_above(scores, weights, blocked, title, model_decoder)
         and (
             span is None
             or title < span[0]
