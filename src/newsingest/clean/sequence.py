@@ -144,8 +144,9 @@ def decode(
     the stretch, though one inside it is kept; only on a page where nothing else would make a
     stretch (an index of excerpts) do their words count."""
     n = len(scores)
-    model_decoder = decoder  # the model's own bars, before any fallback below lowers them
     weights = tokens if teasers is None else np.where(np.array(teasers, dtype=bool), 0.0, tokens)
+    # Judged by the model's own bars, before the fallback below may lower them.
+    body_above = title is not None and _body_above(scores, weights, blocked, title, decoder)
     gain = gains(scores, weights, decoder, blocked)
     span = region(gain)
     if span is None and teasers is not None and any(teasers):
@@ -162,7 +163,7 @@ def decode(
             gain = gains(scores, tokens, decoder, blocked)
             span = region(gain)
     title_ok = title is None or (
-        not _body_above(scores, weights, blocked, title, model_decoder)
+        not body_above
         and (
             span is None
             or title < span[0]
